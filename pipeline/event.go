@@ -1,0 +1,77 @@
+// Package pipeline holds the domain of the build service: the events that
+// start builds, the builds and function builds they make, the interfaces the
+// pipeline consumes, and the runner that takes one build through its stages.
+//
+// It imports the standard library only; adapters (scm, buildkit, deploy,
+// store, queue, status) implement its interfaces and cmd/* wires them.
+package pipeline
+
+import "time"
+
+// Provider names the forge an event came from.
+type Provider string
+
+// Forges the service understands.
+const (
+	GitHub Provider = "github"
+	GitLab Provider = "gitlab"
+)
+
+// EventKind is what happened in the repository.
+type EventKind string
+
+// Event kinds that make builds.
+const (
+	// Push is a push of a branch.
+	Push EventKind = "push"
+)
+
+// Repo identifies a repository on a forge.
+type Repo struct {
+	Provider      Provider `json:"provider"`
+	Owner         string   `json:"owner"`
+	Name          string   `json:"name"`
+	CloneURL      string   `json:"clone_url"`
+	HTMLURL       string   `json:"html_url,omitempty"`
+	DefaultBranch string   `json:"default_branch"`
+	Private       bool     `json:"private"`
+}
+
+// FullName is "owner/name".
+func (r Repo) FullName() string { return r.Owner + "/" + r.Name }
+
+// Event is a webhook normalised across forges: everything the builder needs
+// to build one commit, and nothing forge-specific.
+type Event struct {
+	// DeliveryID is the forge's id of this delivery (X-GitHub-Delivery); a
+	// redelivery carries the same id, which is what makes it one build.
+	DeliveryID string    `json:"delivery_id"`
+	Kind       EventKind `json:"kind"`
+	Repo       Repo      `json:"repo"`
+	// Ref is the full ref pushed, e.g. refs/heads/main.
+	Ref string `json:"ref"`
+	// Branch is Ref without refs/heads/.
+	Branch string `json:"branch"`
+	// Commit is the full SHA to build.
+	Commit  string `json:"commit"`
+	Message string `json:"message,omitempty"`
+	Author  string `json:"author,omitempty"`
+	// InstallationID is the GitHub App installation, 0 when not an App.
+	InstallationID int64     `json:"installation_id,omitempty"`
+	ReceivedAt     time.Time `json:"received_at"`
+}
+
+// ShortCommit is the first 7 characters of the commit, as forges show it.
+func (e Event) ShortCommit() string {
+	if len(e.Commit) > 7 {
+		return e.Commit[:7]
+	}
+	return e.Commit
+}
+
+// BuildRequest is the message put on the queue for one build: the build's
+// id in the store and the event that made it.
+type BuildRequest struct {
+	BuildID int64 `json:"build_id"`
+	Event   Event `json:"event"`
+}

@@ -1,0 +1,47 @@
+package pipeline
+
+// FunctionSpec is one function of a stack file, planned for a build: where
+// its build context is, what image to push, and everything the deployment
+// carries. It is what the plan stage hands to build and deploy.
+type FunctionSpec struct {
+	// Name is the function's key in the stack file.
+	Name string
+	// DeployName is the function's name on the gateway.
+	DeployName string
+	// Lang is the template the function is built from.
+	Lang string
+
+	// ContextDir is the prepared build context (template plus handler).
+	ContextDir string
+	// Dockerfile is the Dockerfile's path relative to ContextDir.
+	Dockerfile string
+	// BuildArgs are passed to the Dockerfile as --build-arg.
+	BuildArgs map[string]string
+	// Image is the immutable tag to push: registry/owner/repo-fn:commit.
+	Image string
+
+	Deployment Deployment
+}
+
+// Deployment is what the gateway is asked to run, in the gateway's own
+// terms (faas-provider's FunctionDeployment), less the image, which is
+// pinned by digest at deploy time.
+type Deployment struct {
+	EnvVars                map[string]string
+	Secrets                []string
+	Labels                 map[string]string
+	Annotations            map[string]string
+	Constraints            []string
+	Limits                 *Resources
+	Requests               *Resources
+	ReadOnlyRootFilesystem bool
+	// EnvProcess is the template's fprocess, when it declares one.
+	EnvProcess string
+}
+
+// Resources are memory and CPU quantities as the gateway takes them
+// ("128Mi", "100m").
+type Resources struct {
+	Memory string
+	CPU    string
+}

@@ -1,0 +1,124 @@
+package pipeline
+
+import (
+	"context"
+	"io"
+	"time"
+)
+
+// Publisher puts build requests on the queue.
+//
+// Publish returns nil only once the queue has durably accepted the request.
+// Requests with the same Event.DeliveryID published within the queue's
+// duplicate window are stored once. Safe for concurrent use.
+type Publisher interface {
+	Publish(ctx context.Context, req BuildRequest) error
+}
+
+// EventRecorder records a received event and its queued build.
+//
+// RecordEvent is idempotent on ev.DeliveryID: a second call with the same
+// delivery returns the build made by the first and created=false. Safe for
+// concurrent use.
+type EventRecorder interface {
+	RecordEvent(ctx context.Context, ev Event) (b Build, created bool, err error)
+}
+
+// BuildStore is what the runner needs of the store. Safe for concurrent use.
+type BuildStore interface {
+	// ClaimBuild moves build id to running for this runner. It returns false,
+	// with no error, when the build is final or is running elsewhere and was
+	// heard from within staleAfter: the request is then a duplicate.
+	ClaimBuild(ctx context.Context, id int64, staleAfter time.Duration) (bool, error)
+	// Heartbeat says the build is still being worked on.
+	Heartbeat(ctx context.Context, id int64) error
+	// SaveFunctionBuild inserts or updates (by build id and name) one
+	// function build and returns it with its id.
+	SaveFunctionBuild(ctx context.Context, fb FunctionBuild) (FunctionBuild, error)
+	// FinishBuild stores the final state of a build. step and msg are empty
+	// on success.
+	FinishBuild(ctx context.Context, id int64, state State, step Step, msg string) error
+	// RequeueBuild hands a claimed build back to the queue after a transient
+	// error, so that the next delivery may claim it.
+	RequeueBuild(ctx context.Context, id int64, msg string) error
+}
+
+// BuildReader is the read side of the store, for the API.
+type BuildReader interface {
+	// ListBuilds returns a repository's latest builds, newest first.
+	ListBuilds(ctx context.Context, owner, repo string, limit int) ([]Build, error)
+	// GetBuild returns a build with its function builds, or an error
+	// wrapping ErrNotFound.
+	GetBuild(ctx context.Context, id int64) (Build, error)
+}
+
+// Source fetches a repository's files at an exact commit.
+//
+// Fetch leaves the tree of ev.Commit in dir (which exists and is empty).
+// An error is wrapped in Transient when trying again may help (the forge
+// is unreachable).
+type Source interface {
+	Fetch(ctx context.Context, ev Event, dir string) error
+}
+
+// Planner reads the stack file of a fetched tree and plans one
+// FunctionSpec per function, with its build context prepared under workDir.
+//
+// An error is the user's (a broken or missing stack file, an unknown
+// template) and is shown to the user as is.
+type Planner interface {
+	Plan(ctx context.Context, ev Event, srcDir, workDir string) ([]FunctionSpec, error)
+}
+
+// ImageBuilder builds a function's image and pushes it to spec.Image.
+//
+// Build writes progress lines to log and returns the pushed manifest's
+// digest ("sha256:..."). An error that is not Transient is the user's (the
+// handler does not compile) and its message ends with the failing output.
+// Safe for concurrent use.
+type ImageBuilder interface {
+	Build(ctx context.Context, spec FunctionSpec, log io.Writer) (digest string, err error)
+}
+
+// Deployer runs functions on the OpenFaaS gateway.
+//
+// Deploy creates spec.DeployName, or updates it when it exists, to run
+// image, which is pinned by digest. WaitReady returns nil once the function
+// has an available replica, and an error when ctx ends first. Safe for
+// concurrent use.
+type Deployer interface {
+	Deploy(ctx context.Context, spec FunctionSpec, image string) error
+	WaitReady(ctx context.Context, name string) error
+}
+
+// StatusState is a commit status as forges know it.
+type StatusState string
+
+// Commit status states.
+const (
+	StatusPending StatusState = "pending"
+	StatusSuccess StatusState = "success"
+	StatusFailure StatusState = "failure"
+	StatusError   StatusState = "error"
+)
+
+// CommitStatus is one context's status on a commit.
+type CommitStatus struct {
+	Context     string
+	State       StatusState
+	Description string
+	TargetURL   string
+}
+
+// Reporter sets commit statuses on the forge. A Report error is logged by
+// the runner and does not fail the build. Safe for concurrent use.
+type Reporter interface {
+	Report(ctx context.Context, ev Event, st CommitStatus) error
+}
+
+// LogSink receives the lines of a build's log. function is "" for the
+// build-level stream (clone, stack file). Line must not block for long and
+// is safe for concurrent use.
+type LogSink interface {
+	Line(ctx context.Context, buildID int64, function string, step Step, text string)
+}
