@@ -122,3 +122,22 @@ type Reporter interface {
 type LogSink interface {
 	Line(ctx context.Context, buildID int64, function string, step Step, text string)
 }
+
+// Delivery is one delivery of a build request from the queue.
+//
+// The runner calls exactly one of Ack, Nak or Term, and InProgress as often
+// as it likes before that. Errors from them mean the queue could not be
+// told; the request may then be delivered again.
+type Delivery interface {
+	Request() BuildRequest
+	// Attempt is this delivery's number, from 1, and the most there will be.
+	Attempt() (n, max int)
+	// InProgress resets the queue's redelivery timer.
+	InProgress(ctx context.Context) error
+	// Ack removes the request from the queue.
+	Ack(ctx context.Context) error
+	// Nak asks for redelivery after delay.
+	Nak(ctx context.Context, delay time.Duration) error
+	// Term removes the request from the queue as one that can never succeed.
+	Term(ctx context.Context, reason string) error
+}

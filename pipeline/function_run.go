@@ -1,0 +1,94 @@
+package pipeline
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"strings"
+	"time"
+)
+
+// functionResult is how one function's build ended. err is the failure as
+// returned by the stage; storeErr means its record could not be saved.
+type functionResult struct {
+	fb       FunctionBuild
+	err      error
+	storeErr error
+}
+
+// runFunction builds, pushes, deploys and waits for one function. A user
+// failure is recorded on the function build and reported on its context;
+// a transient one is returned for the whole build to be retried.
+func (r *Runner) runFunction(ctx context.Context, log *slog.Logger, ev Event, spec FunctionSpec, fb FunctionBuild) functionResult {
+	now := time.Now().UTC()
+	fb.State, fb.StartedAt = Running, &now
+	if saved, err := r.cfg.Store.SaveFunctionBuild(ctx, fb); err != nil {
+		return functionResult{fb: fb, storeErr: fmt.Errorf("record function %s: %w", spec.Name, err)}
+	} else {
+		fb = saved
+	}
+	r.report(ctx, log, ev, CommitStatus{
+		Context: r.functionContext(spec.Name), State: StatusPending,
+		Description: "building " + spec.Image, TargetURL: r.cfg.TargetURL(fb.BuildID),
+	})
+
+	step, err := r.buildAndDeploy(ctx, log, spec, &fb)
+	done := time.Now().UTC()
+	fb.FinishedAt = &done
+	if err != nil && IsTransient(err) {
+		// Leave the record running: the retry takes it from here.
+		return functionResult{fb: fb, err: err}
+	}
+	st := CommitStatus{Context: r.functionContext(spec.Name), TargetURL: r.cfg.TargetURL(fb.BuildID)}
+	if err != nil {
+		fb.State, fb.FailedStep, fb.Error = Failure, step, err.Error()
+		st.State, st.Description = StatusFailure, fmt.Sprintf("%s failed: %s", step, lastLines(err.Error(), 3))
+		r.line(ctx, fb.BuildID, spec.Name, step, "error: "+err.Error())
+		log.Info("function failed", "step", step, "err", err)
+	} else {
+		fb.State = Success
+		st.State, st.Description = StatusSuccess, "deployed "+spec.DeployName
+		r.line(ctx, fb.BuildID, spec.Name, StepReady, "deployed "+spec.DeployName+" ("+fb.ImageByDigest()+")")
+	}
+	saved, serr := r.cfg.Store.SaveFunctionBuild(ctx, fb)
+	if serr != nil {
+		return functionResult{fb: fb, err: err, storeErr: fmt.Errorf("record function %s: %w", spec.Name, serr)}
+	}
+	r.report(ctx, log, ev, st)
+	return functionResult{fb: saved, err: err}
+}
+
+// buildAndDeploy runs the stages of one function and says which failed.
+func (r *Runner) buildAndDeploy(ctx context.Context, log *slog.Logger, spec FunctionSpec, fb *FunctionBuild) (Step, error) {
+	w := NewLineWriter(ctx, r.cfg.Logs, fb.BuildID, spec.Name, StepBuild)
+	digest, err := r.cfg.Builder.Build(ctx, spec, w)
+	w.Close()
+	if err != nil {
+		return StepBuild, err
+	}
+	fb.Digest = digest
+	r.line(ctx, fb.BuildID, spec.Name, StepBuild, "pushed "+spec.Image+" ("+digest+")")
+
+	image := fb.ImageByDigest()
+	r.line(ctx, fb.BuildID, spec.Name, StepDeploy, "deploying "+spec.DeployName+" with "+image)
+	if err := r.cfg.Deployer.Deploy(ctx, spec, image); err != nil {
+		return StepDeploy, err
+	}
+	readyCtx, cancel := context.WithTimeout(ctx, r.cfg.ReadyTimeout)
+	defer cancel()
+	if err := r.cfg.Deployer.WaitReady(readyCtx, spec.DeployName); err != nil {
+		return StepReady, err
+	}
+	log.Info("function deployed", "deploy_name", spec.DeployName, "digest", digest)
+	return "", nil
+}
+
+// lastLines keeps the end of a long message, where a compiler or a failed
+// command puts what matters, for the short room of a status description.
+func lastLines(s string, n int) string {
+	lines := strings.Split(strings.TrimSpace(s), "\n")
+	if len(lines) > n {
+		lines = lines[len(lines)-n:]
+	}
+	return strings.Join(lines, " | ")
+}

@@ -1,0 +1,173 @@
+package pipeline
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+	"sync"
+)
+
+// run takes a claimed build from clone to its final state. A nil error
+// means the final state is stored (success or failure); a Transient error
+// means the build should be tried again; any other error means the store
+// could not record the outcome.
+func (r *Runner) run(ctx context.Context, log *slog.Logger, req BuildRequest) error {
+	ev, id := req.Event, req.BuildID
+	log.Info("build started")
+	r.report(ctx, log, ev, CommitStatus{
+		Context: r.cfg.StatusContext, State: StatusPending,
+		Description: "building " + ev.ShortCommit(), TargetURL: r.cfg.TargetURL(id),
+	})
+
+	dir, err := r.buildDir(id)
+	if err != nil {
+		return Transient(err)
+	}
+	defer os.RemoveAll(dir)
+	src, work := filepath.Join(dir, "src"), filepath.Join(dir, "work")
+	if err := mkdirs(src, work); err != nil {
+		return Transient(fmt.Errorf("create build dirs: %w", err))
+	}
+
+	r.line(ctx, id, "", StepClone, fmt.Sprintf("fetching %s at %s", ev.Repo.FullName(), ev.Commit))
+	if err := r.cfg.Source.Fetch(ctx, ev, src); err != nil {
+		r.line(ctx, id, "", StepClone, "error: "+err.Error())
+		if IsTransient(err) {
+			return err
+		}
+		return r.finish(ctx, log, ev, id, Failure, StepClone, err.Error())
+	}
+
+	specs, err := r.cfg.Planner.Plan(ctx, ev, src, work)
+	if err != nil {
+		r.line(ctx, id, "", StepStack, "error: "+err.Error())
+		if IsTransient(err) {
+			return err
+		}
+		return r.finish(ctx, log, ev, id, Failure, StepStack, err.Error())
+	}
+	r.line(ctx, id, "", StepStack, fmt.Sprintf("%d functions: %s", len(specs), specNames(specs)))
+
+	fbs := make([]FunctionBuild, len(specs))
+	for i, s := range specs {
+		fb, err := r.cfg.Store.SaveFunctionBuild(ctx, FunctionBuild{
+			BuildID: id, Name: s.Name, DeployName: s.DeployName, Image: s.Image, State: Queued,
+		})
+		if err != nil {
+			return Transient(fmt.Errorf("record function %s: %w", s.Name, err))
+		}
+		fbs[i] = fb
+		r.report(ctx, log, ev, CommitStatus{
+			Context: r.functionContext(s.Name), State: StatusPending,
+			Description: "queued", TargetURL: r.cfg.TargetURL(id),
+		})
+	}
+
+	results := r.runFunctions(ctx, log, ev, specs, fbs)
+	return r.conclude(ctx, log, ev, id, results)
+}
+
+// runFunctions builds and deploys every function, at most Parallelism at
+// once, and returns each one's final record in the order of specs.
+func (r *Runner) runFunctions(ctx context.Context, log *slog.Logger, ev Event, specs []FunctionSpec, fbs []FunctionBuild) []functionResult {
+	results := make([]functionResult, len(specs))
+	sem := make(chan struct{}, r.cfg.Parallelism)
+	var wg sync.WaitGroup
+	for i := range specs {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			sem <- struct{}{}
+			defer func() { <-sem }()
+			results[i] = r.runFunction(ctx, log.With("function", specs[i].Name), ev, specs[i], fbs[i])
+		}()
+	}
+	wg.Wait()
+	return results
+}
+
+// conclude stores the build's final state from its functions' results and
+// reports the overall status.
+func (r *Runner) conclude(ctx context.Context, log *slog.Logger, ev Event, id int64, results []functionResult) error {
+	var failed []string
+	var firstStep Step
+	var msgs []string
+	for _, res := range results {
+		if res.err != nil && IsTransient(res.err) {
+			return res.err
+		}
+		if res.storeErr != nil {
+			return Transient(res.storeErr)
+		}
+		if res.fb.State != Success {
+			if firstStep == "" {
+				firstStep = res.fb.FailedStep
+			}
+			failed = append(failed, fmt.Sprintf("%s (%s)", res.fb.Name, res.fb.FailedStep))
+			msgs = append(msgs, fmt.Sprintf("function %s: %s: %s", res.fb.Name, res.fb.FailedStep, res.fb.Error))
+		}
+	}
+	if len(failed) == 0 {
+		return r.finish(ctx, log, ev, id, Success, "", fmt.Sprintf("deployed %d functions", len(results)))
+	}
+	log.Info("functions failed", "failed", failed)
+	return r.finishWith(ctx, log, ev, id, Failure, firstStep, strings.Join(msgs, "\n"),
+		fmt.Sprintf("%d of %d functions failed: %s", len(failed), len(results), strings.Join(failed, ", ")))
+}
+
+// finish stores a final state and reports it on the overall context; msg
+// is both the stored error (on failure) and the status description.
+func (r *Runner) finish(ctx context.Context, log *slog.Logger, ev Event, id int64, st State, step Step, msg string) error {
+	return r.finishWith(ctx, log, ev, id, st, step, msg, msg)
+}
+
+func (r *Runner) finishWith(ctx context.Context, log *slog.Logger, ev Event, id int64, st State, step Step, msg, desc string) error {
+	stored := msg
+	if st == Success {
+		stored = ""
+	}
+	if err := r.cfg.Store.FinishBuild(ctx, id, st, step, stored); err != nil {
+		return fmt.Errorf("store final state of build %d: %w", id, err)
+	}
+	log.Info("build finished", "state", st, "step", step)
+	r.report(ctx, log, ev, CommitStatus{
+		Context: r.cfg.StatusContext, State: statusOf(st), Description: desc, TargetURL: r.cfg.TargetURL(id),
+	})
+	return nil
+}
+
+func (r *Runner) report(ctx context.Context, log *slog.Logger, ev Event, st CommitStatus) {
+	if err := r.cfg.Reporter.Report(ctx, ev, st); err != nil {
+		log.Warn("report commit status", "context", st.Context, "state", st.State, "err", err)
+	}
+}
+
+func (r *Runner) line(ctx context.Context, id int64, function string, step Step, text string) {
+	r.cfg.Logs.Line(ctx, id, function, step, text)
+}
+
+func (r *Runner) functionContext(name string) string { return r.cfg.StatusContext + "/" + name }
+
+func statusOf(s State) StatusState {
+	switch s {
+	case Success:
+		return StatusSuccess
+	case Failure:
+		return StatusFailure
+	default:
+		return StatusError
+	}
+}
+
+func specNames(specs []FunctionSpec) string {
+	names := make([]string, len(specs))
+	for i, s := range specs {
+		names[i] = s.Name
+	}
+	sort.Strings(names)
+	return strings.Join(names, ", ")
+}

@@ -1,0 +1,176 @@
+package pipeline
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"os"
+	"strconv"
+	"time"
+)
+
+// RunnerConfig holds what a Runner needs. Every interface must be set.
+type RunnerConfig struct {
+	Store    BuildStore
+	Source   Source
+	Planner  Planner
+	Builder  ImageBuilder
+	Deployer Deployer
+	Reporter Reporter
+	Logs     LogSink
+	Logger   *slog.Logger
+
+	// WorkDir is where builds check out and prepare their contexts; each
+	// build gets its own directory, removed when it ends.
+	WorkDir string
+	// Parallelism bounds the functions of one build built at once.
+	Parallelism int
+	// Heartbeat is how often a running build tells the queue and the store
+	// it is alive. A build not heard of for 4 heartbeats may be reclaimed.
+	Heartbeat time.Duration
+	// ReadyTimeout bounds the wait for a deployed function to be ready.
+	ReadyTimeout time.Duration
+	// RetryDelay is how long a transient failure waits before redelivery.
+	RetryDelay time.Duration
+	// StatusContext prefixes commit status contexts: "ofc" for the build,
+	// "ofc/<function>" for each function.
+	StatusContext string
+	// TargetURL gives the link a commit status carries for a build.
+	TargetURL func(buildID int64) string
+}
+
+// Runner takes build requests through clone, plan, build, deploy and
+// report. It is safe for concurrent use: builders may run several.
+type Runner struct {
+	cfg RunnerConfig
+}
+
+// NewRunner checks cfg, fills its defaults and returns a Runner.
+func NewRunner(cfg RunnerConfig) (*Runner, error) {
+	if cfg.Store == nil || cfg.Source == nil || cfg.Planner == nil || cfg.Builder == nil ||
+		cfg.Deployer == nil || cfg.Reporter == nil || cfg.Logs == nil {
+		return nil, errors.New("pipeline: runner needs a store, source, planner, builder, deployer, reporter and log sink")
+	}
+	if cfg.Logger == nil {
+		cfg.Logger = slog.Default()
+	}
+	if cfg.WorkDir == "" {
+		cfg.WorkDir = os.TempDir()
+	}
+	if cfg.Parallelism < 1 {
+		cfg.Parallelism = 2
+	}
+	if cfg.Heartbeat <= 0 {
+		cfg.Heartbeat = 15 * time.Second
+	}
+	if cfg.ReadyTimeout <= 0 {
+		cfg.ReadyTimeout = 2 * time.Minute
+	}
+	if cfg.RetryDelay <= 0 {
+		cfg.RetryDelay = 10 * time.Second
+	}
+	if cfg.StatusContext == "" {
+		cfg.StatusContext = "ofc"
+	}
+	if cfg.TargetURL == nil {
+		cfg.TargetURL = func(int64) string { return "" }
+	}
+	return &Runner{cfg: cfg}, nil
+}
+
+// Handle runs the build of one delivery and settles the delivery: Ack once
+// the build's final state is stored (or when it is a duplicate), Nak after a
+// transient failure while attempts remain.
+func (r *Runner) Handle(ctx context.Context, d Delivery) {
+	req := d.Request()
+	log := r.cfg.Logger.With("build_id", req.BuildID, "repo", req.Event.Repo.FullName(),
+		"commit", req.Event.ShortCommit(), "delivery", req.Event.DeliveryID)
+
+	claimed, err := r.cfg.Store.ClaimBuild(ctx, req.BuildID, 4*r.cfg.Heartbeat)
+	if err != nil {
+		log.Error("claim build", "err", err)
+		r.settle(ctx, log, d, d.Nak(ctx, r.cfg.RetryDelay))
+		return
+	}
+	if !claimed {
+		log.Info("build is finished or running elsewhere; dropping duplicate delivery")
+		r.settle(ctx, log, d, d.Ack(ctx))
+		return
+	}
+
+	stop := r.heartbeat(ctx, log, req.BuildID, d)
+	err = r.run(ctx, log, req)
+	stop()
+
+	n, max := d.Attempt()
+	switch {
+	case err == nil:
+		r.settle(ctx, log, d, d.Ack(ctx))
+	case IsTransient(err) && n < max:
+		log.Warn("transient failure; build goes back to the queue", "err", err, "attempt", n, "max", max)
+		if rerr := r.cfg.Store.RequeueBuild(ctx, req.BuildID, err.Error()); rerr != nil {
+			log.Error("requeue build", "err", rerr)
+		}
+		r.settle(ctx, log, d, d.Nak(ctx, r.cfg.RetryDelay))
+	default:
+		// Out of attempts, or the store itself failed at the end: record
+		// what can be recorded and take the request off the queue.
+		log.Error("build could not finish", "err", err, "attempt", n, "max", max)
+		r.finish(ctx, log, req.Event, req.BuildID, Error, "", fmt.Sprintf("gave up after %d attempts: %v", n, err))
+		r.settle(ctx, log, d, d.Term(ctx, err.Error()))
+	}
+}
+
+func (r *Runner) settle(_ context.Context, log *slog.Logger, _ Delivery, err error) {
+	if err != nil {
+		log.Error("settle delivery with the queue", "err", err)
+	}
+}
+
+// heartbeat keeps the queue from redelivering and the store from declaring
+// the build stale while it runs. The returned func stops it.
+func (r *Runner) heartbeat(ctx context.Context, log *slog.Logger, id int64, d Delivery) func() {
+	ctx, cancel := context.WithCancel(ctx)
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		t := time.NewTicker(r.cfg.Heartbeat)
+		defer t.Stop()
+		for {
+			select {
+			case <-ctx.Done():
+				return
+			case <-t.C:
+				if err := d.InProgress(ctx); err != nil && ctx.Err() == nil {
+					log.Warn("tell queue build is in progress", "err", err)
+				}
+				if err := r.cfg.Store.Heartbeat(ctx, id); err != nil && ctx.Err() == nil {
+					log.Warn("store heartbeat", "err", err)
+				}
+			}
+		}
+	}()
+	return func() { cancel(); <-done }
+}
+
+// buildDir is a fresh directory for one attempt of one build.
+func (r *Runner) buildDir(id int64) (string, error) {
+	if err := os.MkdirAll(r.cfg.WorkDir, 0o755); err != nil {
+		return "", fmt.Errorf("create work dir: %w", err)
+	}
+	dir, err := os.MkdirTemp(r.cfg.WorkDir, "build-"+strconv.FormatInt(id, 10)+"-")
+	if err != nil {
+		return "", fmt.Errorf("create build dir: %w", err)
+	}
+	return dir, nil
+}
+
+func mkdirs(dirs ...string) error {
+	for _, d := range dirs {
+		if err := os.MkdirAll(d, 0o755); err != nil {
+			return err
+		}
+	}
+	return nil
+}
