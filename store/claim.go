@@ -1,0 +1,80 @@
+package store
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/ofcbuild/ofc/pipeline"
+)
+
+// claimBuild is the one UPDATE that decides which runner gets a build.
+// Runners racing on it queue on the row lock; each after the first sees
+// the row the winner wrote, whose heartbeat is fresh, and changes nothing.
+// The second column tells a build that does not exist from one taken.
+const claimBuild = `WITH claimed AS (
+	UPDATE builds SET
+		state        = 'running',
+		started_at   = now(),
+		heartbeat_at = now(),
+		attempts     = attempts + 1
+	WHERE id = $1
+	  AND (state = 'queued'
+	       OR (state = 'running' AND heartbeat_at < now() - $2::bigint * interval '1 microsecond'))
+	RETURNING id
+)
+SELECT EXISTS (SELECT 1 FROM claimed), EXISTS (SELECT 1 FROM builds WHERE id = $1)`
+
+// ClaimBuild moves build id to running. It returns false when the build is
+// final, or running and heard from within staleAfter; a running build not
+// heard from for longer is taken over. A build that does not exist is an
+// error wrapping pipeline.ErrNotFound.
+func (s *Store) ClaimBuild(ctx context.Context, id int64, staleAfter time.Duration) (bool, error) {
+	var claimed, exists bool
+	if err := s.pool.QueryRow(ctx, claimBuild, id, staleAfter.Microseconds()).Scan(&claimed, &exists); err != nil {
+		return false, fmt.Errorf("claim build %d: %w", id, err)
+	}
+	if !exists {
+		return false, fmt.Errorf("claim build %d: %w", id, pipeline.ErrNotFound)
+	}
+	return claimed, nil
+}
+
+// Heartbeat records that build id is still being worked on. It fails,
+// wrapping pipeline.ErrNotFound, when there is no running build id: the
+// build was finished or handed back meanwhile, and the caller should stop.
+func (s *Store) Heartbeat(ctx context.Context, id int64) error {
+	tag, err := s.pool.Exec(ctx,
+		`UPDATE builds SET heartbeat_at = now() WHERE id = $1 AND state = 'running'`, id)
+	if err != nil {
+		return fmt.Errorf("heartbeat build %d: %w", id, err)
+	}
+	if tag.RowsAffected() == 0 {
+		return fmt.Errorf("heartbeat build %d: no running build: %w", id, pipeline.ErrNotFound)
+	}
+	return nil
+}
+
+// requeueBuild hands a running build back. Clearing the heartbeat lets
+// the next delivery claim it at once; a final build is left alone.
+const requeueBuild = `WITH requeued AS (
+	UPDATE builds SET state = 'queued', error = $2, heartbeat_at = NULL
+	WHERE id = $1 AND state = 'running'
+	RETURNING id
+)
+SELECT EXISTS (SELECT 1 FROM builds WHERE id = $1)`
+
+// RequeueBuild sets running build id back to queued, keeping msg as its
+// error so the reason for the retry shows. A build that is not running is
+// left as it is; one that does not exist is an error wrapping
+// pipeline.ErrNotFound.
+func (s *Store) RequeueBuild(ctx context.Context, id int64, msg string) error {
+	var exists bool
+	if err := s.pool.QueryRow(ctx, requeueBuild, id, msg).Scan(&exists); err != nil {
+		return fmt.Errorf("requeue build %d: %w", id, err)
+	}
+	if !exists {
+		return fmt.Errorf("requeue build %d: %w", id, pipeline.ErrNotFound)
+	}
+	return nil
+}

@@ -1,0 +1,59 @@
+// Package store keeps repositories, builds and function builds in Postgres.
+//
+// Every change that several processes may race on (recording a delivery,
+// claiming a build, finishing it) is a single conditional statement, so
+// replicas need no coordination beyond the database. Times are returned in
+// UTC.
+package store
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/jackc/pgx/v5/pgxpool"
+
+	"github.com/ofcbuild/ofc/pipeline"
+)
+
+// Store implements the pipeline's store interfaces on a pgx pool. It is
+// safe for concurrent use.
+type Store struct {
+	pool *pgxpool.Pool
+}
+
+var (
+	_ pipeline.EventRecorder = (*Store)(nil)
+	_ pipeline.BuildStore    = (*Store)(nil)
+	_ pipeline.BuildReader   = (*Store)(nil)
+)
+
+// New returns a Store on pool. The caller owns the pool and closes it.
+func New(pool *pgxpool.Pool) *Store {
+	return &Store{pool: pool}
+}
+
+// Open connects a pool to the database at url and checks that it answers.
+func Open(ctx context.Context, url string) (*pgxpool.Pool, error) {
+	cfg, err := pgxpool.ParseConfig(url)
+	if err != nil {
+		// The parse error may quote the URL, password included.
+		return nil, fmt.Errorf("open database: invalid database URL")
+	}
+	pool, err := pgxpool.NewWithConfig(ctx, cfg)
+	if err != nil {
+		return nil, fmt.Errorf("open database: %w", err)
+	}
+	if err := pool.Ping(ctx); err != nil {
+		pool.Close()
+		return nil, fmt.Errorf("open database %s/%s: %w", cfg.ConnConfig.Host, cfg.ConnConfig.Database, err)
+	}
+	return pool, nil
+}
+
+// Ping reports whether the database answers, for readiness checks.
+func (s *Store) Ping(ctx context.Context) error {
+	if err := s.pool.Ping(ctx); err != nil {
+		return fmt.Errorf("ping database: %w", err)
+	}
+	return nil
+}
