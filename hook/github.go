@@ -28,7 +28,13 @@ func GitHub(c Config, secret []byte) http.Handler {
 			writeReply(w, code, reply{Status: "unauthorized", Message: err.Error()})
 			return
 		}
-		ev, err := scmgithub.Parse(r.Header.Get("X-GitHub-Event"), r.Header.Get("X-GitHub-Delivery"), body)
+		payload, err := scmgithub.Payload(r.Header.Get("Content-Type"), body)
+		if err != nil {
+			c.Metrics.outcome(pipeline.GitHub, "malformed")
+			writeReply(w, http.StatusBadRequest, reply{Status: "malformed", Message: err.Error()})
+			return
+		}
+		ev, err := scmgithub.Parse(r.Header.Get("X-GitHub-Event"), r.Header.Get("X-GitHub-Delivery"), payload)
 		if ig, ok := scmgithub.IsIgnored(err); ok {
 			code := http.StatusAccepted
 			if ig.Event == scmgithub.EventPing {

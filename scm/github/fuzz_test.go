@@ -1,0 +1,110 @@
+package github
+
+import (
+	"errors"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/ofcbuild/ofc/pipeline"
+)
+
+// seedFixtures adds every payload in testdata to f, each under the event
+// type its file name starts with.
+func seedFixtures(f *testing.F, add func(eventType string, body []byte)) {
+	f.Helper()
+	paths, err := filepath.Glob(filepath.Join("testdata", "*.json"))
+	if err != nil || len(paths) == 0 {
+		f.Fatalf("no fixtures in testdata: %v", err)
+	}
+	for _, p := range paths {
+		body, err := os.ReadFile(p)
+		if err != nil {
+			f.Fatal(err)
+		}
+		base := strings.TrimSuffix(filepath.Base(p), ".json")
+		// File names are <event>[_<variant>]; event names hold underscores
+		// too, so match the known ones first.
+		eventType := base
+		for _, ev := range []string{"pull_request", "issue_comment", "check_suite", "check_run"} {
+			if strings.HasPrefix(base, ev) {
+				eventType = ev
+			}
+		}
+		if eventType == base {
+			eventType, _, _ = strings.Cut(base, "_")
+		}
+		add(eventType, body)
+	}
+}
+
+// FuzzParse checks that no delivery makes Parse panic, that every error is
+// one the handler can answer, and that every event is safe to build.
+func FuzzParse(f *testing.F) {
+	seedFixtures(f, func(eventType string, body []byte) { f.Add(eventType, body) })
+	f.Add("push", []byte(`{"ref":"refs/heads/x","after":"`+helloSHA+`","repository":{"name":"r","owner":{"login":"o"},"clone_url":"u"}}`))
+	f.Add("push", []byte(`{"ref":"refs/heads/-x","after":"`+zeroSHA+`"}`))
+	f.Add("ping", []byte(`{}`))
+	f.Fuzz(func(t *testing.T, eventType string, body []byte) {
+		ev, err := Parse(eventType, delivery, body)
+		if err != nil {
+			_, ignored := IsIgnored(err)
+			if ignored == errors.Is(err, ErrMalformed) {
+				t.Fatalf("error %v must be exactly one of ignored or malformed", err)
+			}
+			if (ev != pipeline.Event{}) {
+				t.Fatalf("error %v came with an event %+v", err, ev)
+			}
+			return
+		}
+		if eventType != EventPush || ev.Kind != pipeline.Push || ev.DeliveryID != delivery {
+			t.Fatalf("event %+v from a %q delivery", ev, eventType)
+		}
+		if ev.Ref != "refs/heads/"+ev.Branch || !validBranch(ev.Branch) {
+			t.Fatalf("ref %q / branch %q are not a branch push", ev.Ref, ev.Branch)
+		}
+		if !commitRe.MatchString(ev.Commit) || isZeroSHA(ev.Commit) {
+			t.Fatalf("commit %q is not a SHA to build", ev.Commit)
+		}
+		r := ev.Repo
+		if r.Provider != pipeline.GitHub || !ownerRe.MatchString(r.Owner) || !nameRe.MatchString(r.Name) ||
+			r.Name == "." || r.Name == ".." || r.CloneURL == "" {
+			t.Fatalf("repository %+v is not safe to build", r)
+		}
+	})
+}
+
+// FuzzVerify checks that a signature verifies exactly when it is the one
+// Sign makes, whatever the secret, header and body.
+func FuzzVerify(f *testing.F) {
+	secret := []byte(docSecret)
+	seedFixtures(f, func(_ string, body []byte) {
+		f.Add(secret, Sign(secret, body), body)
+		f.Add(secret, "sha256=00", body)
+	})
+	f.Add([]byte{}, "", []byte{})
+	f.Add(secret, "sha1=0000000000000000000000000000000000000000", []byte(docBody))
+	f.Fuzz(func(t *testing.T, secret []byte, sig string, body []byte) {
+		err := Verify(secret, sig, body)
+		if len(secret) == 0 {
+			if !errors.Is(err, ErrNoSecret) {
+				t.Fatalf("Verify with no secret = %v, want ErrNoSecret", err)
+			}
+			return
+		}
+		want := Sign(secret, body)
+		// Hex is case-blind; the algorithm prefix is not.
+		got, prefixed := strings.CutPrefix(strings.TrimSpace(sig), "sha256=")
+		match := prefixed && strings.EqualFold(got, strings.TrimPrefix(want, "sha256="))
+		if (err == nil) != match {
+			t.Fatalf("Verify(%q) = %v, but Sign gives %q", sig, err, want)
+		}
+		if err != nil && !errors.Is(err, ErrMissingSignature) && !errors.Is(err, ErrBadSignature) {
+			t.Fatalf("Verify() = %v, want a sentinel error", err)
+		}
+		if err := Verify(secret, want, body); err != nil {
+			t.Fatalf("Verify(Sign()) = %v", err)
+		}
+	})
+}

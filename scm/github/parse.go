@@ -1,0 +1,228 @@
+package github
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"regexp"
+	"strings"
+
+	gh "github.com/google/go-github/v60/github"
+
+	"github.com/ofcbuild/ofc/pipeline"
+)
+
+// Event types with a meaning of their own to the webhook handler.
+const (
+	// EventPing is sent once when a webhook is created; it is answered
+	// with 200 and starts nothing.
+	EventPing = "ping"
+	// EventPush is the only event that makes builds.
+	EventPush = "push"
+)
+
+// ErrMalformed means a delivery's body is not a payload of its event type
+// (not JSON, wrong field types, or a push lacking what a build needs), or
+// the delivery lacks its event type or id. The handler answers 400.
+var ErrMalformed = errors.New("malformed webhook delivery")
+
+// IgnoredError is returned by Parse for a well-formed delivery that makes
+// no build: a ping, a tag push, a branch deletion, any event but push. The
+// handler answers 202 with Reason, so GitHub's delivery log says why.
+type IgnoredError struct {
+	// Event is the X-GitHub-Event of the delivery.
+	Event string
+	// Reason says, for a person reading the delivery log, why nothing was
+	// done.
+	Reason string
+}
+
+// Error returns the reason.
+func (e *IgnoredError) Error() string { return e.Reason }
+
+// IsIgnored reports whether err is, or wraps, an *IgnoredError, and returns it.
+func IsIgnored(err error) (*IgnoredError, bool) {
+	var ie *IgnoredError
+	ok := errors.As(err, &ie)
+	return ie, ok
+}
+
+var (
+	// GitHub's own rules are narrower; these keep owner and name safe to
+	// use in paths, image names and URLs while accepting every real name.
+	ownerRe = regexp.MustCompile(`^[A-Za-z0-9](?:[A-Za-z0-9_.-]{0,98}[A-Za-z0-9_])?$`)
+	nameRe  = regexp.MustCompile(`^[A-Za-z0-9_.-]{1,100}$`)
+	// A commit is SHA-1, or SHA-256 in repositories that use it.
+	commitRe = regexp.MustCompile(`^(?:[0-9a-f]{40}|[0-9a-f]{64})$`)
+)
+
+const (
+	branchPrefix = "refs/heads/"
+	tagPrefix    = "refs/tags/"
+)
+
+// Parse normalises a delivery of event type eventType (X-GitHub-Event)
+// with id deliveryID (X-GitHub-Delivery) into a pipeline.Event. Only a push
+// of a branch that leaves a commit on it makes an event; anything else
+// well-formed returns an *IgnoredError, and a broken delivery an error
+// wrapping ErrMalformed. The body must already be verified. ReceivedAt is
+// left for the caller to set.
+func Parse(eventType, deliveryID string, body []byte) (pipeline.Event, error) {
+	if eventType == "" {
+		return pipeline.Event{}, fmt.Errorf("%w: missing X-GitHub-Event header", ErrMalformed)
+	}
+	if !json.Valid(body) {
+		return pipeline.Event{}, fmt.Errorf("%w: %s body is not JSON", ErrMalformed, quote(eventType))
+	}
+	switch eventType {
+	case EventPing:
+		return pipeline.Event{}, parsePing(body)
+	case EventPush:
+		if deliveryID == "" {
+			// Without the id a redelivery could not be told from a new push.
+			return pipeline.Event{}, fmt.Errorf("%w: missing X-GitHub-Delivery header", ErrMalformed)
+		}
+		return parsePush(deliveryID, body)
+	default:
+		return pipeline.Event{}, &IgnoredError{
+			Event:  eventType,
+			Reason: fmt.Sprintf("event %s is not acted on", quote(eventType)),
+		}
+	}
+}
+
+func parsePing(body []byte) error {
+	v, err := gh.ParseWebHook(EventPing, body)
+	if err != nil {
+		return fmt.Errorf("%w: ping: %v", ErrMalformed, err)
+	}
+	ping, ok := v.(*gh.PingEvent)
+	if !ok {
+		return fmt.Errorf("%w: ping parsed as %T", ErrMalformed, v)
+	}
+	return &IgnoredError{
+		Event:  EventPing,
+		Reason: fmt.Sprintf("pong: webhook %d is set up", ping.GetHookID()),
+	}
+}
+
+func parsePush(deliveryID string, body []byte) (pipeline.Event, error) {
+	v, err := gh.ParseWebHook(EventPush, body)
+	if err != nil {
+		return pipeline.Event{}, fmt.Errorf("%w: push: %v", ErrMalformed, err)
+	}
+	p, ok := v.(*gh.PushEvent)
+	if !ok {
+		return pipeline.Event{}, fmt.Errorf("%w: push parsed as %T", ErrMalformed, v)
+	}
+
+	ref := p.GetRef()
+	switch {
+	case ref == "":
+		return pipeline.Event{}, fmt.Errorf("%w: push without ref", ErrMalformed)
+	case strings.HasPrefix(ref, tagPrefix):
+		return pipeline.Event{}, ignoredPush("tag push %s ignored", show(ref))
+	case !strings.HasPrefix(ref, branchPrefix):
+		return pipeline.Event{}, ignoredPush("push of %s ignored: not a branch", show(ref))
+	}
+	branch := strings.TrimPrefix(ref, branchPrefix)
+	if !validBranch(branch) {
+		return pipeline.Event{}, fmt.Errorf("%w: push: ref %s is not a valid branch ref", ErrMalformed, quote(ref))
+	}
+
+	after := p.GetAfter()
+	if p.GetDeleted() || isZeroSHA(after) {
+		return pipeline.Event{}, ignoredPush("branch %s deleted: nothing to build", quote(branch))
+	}
+	if !commitRe.MatchString(after) {
+		return pipeline.Event{}, fmt.Errorf("%w: push of %s: after %s is not a commit SHA", ErrMalformed, ref, quote(after))
+	}
+
+	repo, err := repoOf(p.GetRepo())
+	if err != nil {
+		return pipeline.Event{}, fmt.Errorf("%w: push of %s: %v", ErrMalformed, ref, err)
+	}
+
+	ev := pipeline.Event{
+		DeliveryID:     deliveryID,
+		Kind:           pipeline.Push,
+		Repo:           repo,
+		Ref:            ref,
+		Branch:         branch,
+		Commit:         after,
+		InstallationID: p.GetInstallation().GetID(),
+	}
+	if hc := p.GetHeadCommit(); hc != nil {
+		ev.Message = hc.GetMessage()
+		ev.Author = authorOf(hc.GetAuthor())
+	}
+	return ev, nil
+}
+
+func repoOf(r *gh.PushEventRepository) (pipeline.Repo, error) {
+	if r == nil {
+		return pipeline.Repo{}, errors.New("no repository")
+	}
+	owner := r.GetOwner().GetLogin()
+	if owner == "" {
+		// Older push payloads name the owner only by name.
+		owner = r.GetOwner().GetName()
+	}
+	if !ownerRe.MatchString(owner) {
+		return pipeline.Repo{}, fmt.Errorf("repository owner %s is not a valid name", quote(owner))
+	}
+	name := r.GetName()
+	if !nameRe.MatchString(name) || name == "." || name == ".." {
+		return pipeline.Repo{}, fmt.Errorf("repository name %s is not a valid name", quote(name))
+	}
+	if r.GetCloneURL() == "" {
+		return pipeline.Repo{}, fmt.Errorf("repository %s/%s has no clone_url", owner, name)
+	}
+	def := r.GetDefaultBranch()
+	if def == "" {
+		def = r.GetMasterBranch()
+	}
+	return pipeline.Repo{
+		Provider:      pipeline.GitHub,
+		Owner:         owner,
+		Name:          name,
+		CloneURL:      r.GetCloneURL(),
+		HTMLURL:       r.GetHTMLURL(),
+		DefaultBranch: def,
+		Private:       r.GetPrivate(),
+	}, nil
+}
+
+// authorOf prefers the name the author gave git, as forges show it.
+func authorOf(a *gh.CommitAuthor) string {
+	if name := a.GetName(); name != "" {
+		return name
+	}
+	return a.GetLogin()
+}
+
+func ignoredPush(format string, args ...any) *IgnoredError {
+	return &IgnoredError{Event: EventPush, Reason: fmt.Sprintf(format, args...)}
+}
+
+func isZeroSHA(s string) bool {
+	return s != "" && strings.Trim(s, "0") == ""
+}
+
+// quote keeps untrusted text short and printable in errors and logs.
+func quote(s string) string {
+	const max = 100
+	if len(s) > max {
+		s = s[:max] + "..."
+	}
+	return fmt.Sprintf("%q", s)
+}
+
+// show leaves a short, plain ref as is, to read well in a delivery log,
+// and quotes anything else.
+func show(s string) string {
+	if len(s) > 100 || strings.IndexFunc(s, func(r rune) bool { return r <= ' ' || r >= 0x7f || r == '"' }) >= 0 {
+		return quote(s)
+	}
+	return s
+}
