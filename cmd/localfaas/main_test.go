@@ -1,0 +1,107 @@
+package main
+
+import (
+	"context"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"strings"
+	"testing"
+	"time"
+)
+
+func env(vars map[string]string) func(string) string {
+	return func(k string) string { return vars[k] }
+}
+
+func TestLoadConfig(t *testing.T) {
+	tests := []struct {
+		name    string
+		vars    map[string]string
+		want    Config
+		wantErr []string
+	}{
+		{
+			name: "defaults",
+			vars: map[string]string{"OFC_GATEWAY_USER": "admin", "OFC_GATEWAY_PASSWORD": "pw"},
+			want: Config{Addr: "127.0.0.1:58080", Registry: "127.0.0.1:5000", User: "admin", Password: "pw"},
+		},
+		{
+			name: "everything set",
+			vars: map[string]string{
+				"OFC_LOCALFAAS_ADDR": "0.0.0.0:8080", "OFC_LOCALFAAS_REGISTRY": "registry.local:5001",
+				"OFC_GATEWAY_USER": "u", "OFC_GATEWAY_PASSWORD": "p", "OFC_LOCALFAAS_STATE_DIR": "/var/lib/localfaas",
+			},
+			want: Config{Addr: "0.0.0.0:8080", Registry: "registry.local:5001", User: "u", Password: "p", StateDir: "/var/lib/localfaas"},
+		},
+		{
+			name:    "credentials missing",
+			vars:    map[string]string{},
+			wantErr: []string{"OFC_GATEWAY_USER is required", "OFC_GATEWAY_PASSWORD is required"},
+		},
+		{
+			name:    "bad address",
+			vars:    map[string]string{"OFC_LOCALFAAS_ADDR": "58080", "OFC_GATEWAY_USER": "u", "OFC_GATEWAY_PASSWORD": "p"},
+			wantErr: []string{`OFC_LOCALFAAS_ADDR "58080": want host:port`},
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got, err := loadConfig(env(tt.vars))
+			if len(tt.wantErr) == 0 {
+				if err != nil || got != tt.want {
+					t.Errorf("loadConfig = %+v, %v; want %+v", got, err, tt.want)
+				}
+				return
+			}
+			if err == nil {
+				t.Fatal("loadConfig succeeded, want an error")
+			}
+			for _, w := range tt.wantErr {
+				if !strings.Contains(err.Error(), w) {
+					t.Errorf("error %q does not say %q", err, w)
+				}
+			}
+		})
+	}
+}
+
+func TestServeAnswersAndStops(t *testing.T) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg := Config{Addr: ln.Addr().String(), Registry: "127.0.0.1:5000", User: "admin", Password: "pw", StateDir: t.TempDir()}
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() { done <- serve(ctx, ln, cfg, slog.New(slog.NewTextHandler(io.Discard, nil))) }()
+
+	base := "http://" + ln.Addr().String()
+	res, err := http.Get(base + "/healthz")
+	if err != nil {
+		t.Fatal(err)
+	}
+	res.Body.Close()
+	if res.StatusCode != http.StatusOK {
+		t.Errorf("GET /healthz = %d, want 200", res.StatusCode)
+	}
+	res, err = http.Get(base + "/system/functions")
+	if err != nil {
+		t.Fatal(err)
+	}
+	res.Body.Close()
+	if res.StatusCode != http.StatusUnauthorized {
+		t.Errorf("GET /system/functions without auth = %d, want 401", res.StatusCode)
+	}
+
+	cancel()
+	select {
+	case err := <-done:
+		if err != nil {
+			t.Errorf("serve = %v, want a clean stop", err)
+		}
+	case <-time.After(15 * time.Second):
+		t.Fatal("serve did not stop after its context ended")
+	}
+}
