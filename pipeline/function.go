@@ -17,7 +17,7 @@ type FunctionSpec struct {
 	Dockerfile string
 	// BuildArgs are passed to the Dockerfile as --build-arg.
 	BuildArgs map[string]string
-	// Image is the immutable tag to push: registry/owner/repo-fn:commit.
+	// Image is the immutable tag to push: <registry>/<owner>/<repo>/<function>:<commit>.
 	Image string
 
 	Deployment Deployment
