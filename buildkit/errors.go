@@ -35,6 +35,22 @@ func (e *StepError) Error() string {
 
 func (e *StepError) Unwrap() error { return e.Err }
 
+// Summary implements pipeline.Summarizer: the step's last lines of output
+// that say something, without BuildKit's timing prefix or Go's "# package"
+// headers, joined on one line. Compilers and test runners print their
+// verdict last, so that is what fits a commit status.
+func (e *StepError) Summary() string {
+	var lines []string
+	for i := len(e.Output) - 1; i >= 0 && len(lines) < 2; i-- {
+		l := strings.TrimSpace(e.Output[i])
+		if l == "" || strings.HasPrefix(l, "#") {
+			continue
+		}
+		lines = append([]string{l}, lines...)
+	}
+	return strings.Join(lines, " | ")
+}
+
 // networkFailures are what the daemon reports when the registry (pulling
 // a base image, pushing the result) could not be reached: the service's
 // trouble, not the user's.

@@ -128,3 +128,15 @@ func TestStepErrorUnwraps(t *testing.T) {
 		t.Fatalf("Error() = %q, want %q", err.Error(), want)
 	}
 }
+
+func TestStepErrorSummaryIsTheVerdict(t *testing.T) {
+	e := &StepError{Step: "[build 6/6] RUN go build -o /handler .", Err: errors.New("exit code: 1"),
+		Output: []string{"# handler", "function/handler.go:7:2: undefined: undefinedHelper", ""}}
+	if got, want := e.Summary(), "function/handler.go:7:2: undefined: undefinedHelper"; got != want {
+		t.Errorf("Summary() = %q, want %q", got, want)
+	}
+	var s pipeline.Summarizer
+	if !errors.As(fmt.Errorf("build x: %w", e), &s) {
+		t.Error("a wrapped StepError is not a pipeline.Summarizer")
+	}
+}

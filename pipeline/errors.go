@@ -26,3 +26,22 @@ func IsTransient(err error) bool {
 	var t transientError
 	return errors.As(err, &t)
 }
+
+// Summarizer is implemented by errors that can say in one short line what
+// went wrong for the user, such as the compiler's first complaint, for
+// places with little room: a commit status's description.
+type Summarizer interface {
+	Summary() string
+}
+
+// Summary is err's own summary when it has one, else the last lines of
+// its message, where a failed command puts what matters.
+func Summary(err error) string {
+	var s Summarizer
+	if errors.As(err, &s) {
+		if sum := s.Summary(); sum != "" {
+			return sum
+		}
+	}
+	return lastLines(err.Error(), 3)
+}

@@ -1,0 +1,134 @@
+// Command builder takes build requests off the queue and runs each through
+// clone, plan, build, deploy and report. Run as many as there is work for:
+// they share one durable consumer.
+package main
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"os/signal"
+	"strconv"
+	"strings"
+	"syscall"
+	"time"
+
+	"github.com/jackc/pgx/v5/pgxpool"
+
+	"github.com/ofcbuild/ofc/buildkit"
+	"github.com/ofcbuild/ofc/deploy"
+	"github.com/ofcbuild/ofc/internal/logging"
+	"github.com/ofcbuild/ofc/internal/retry"
+	"github.com/ofcbuild/ofc/migrations"
+	"github.com/ofcbuild/ofc/pipeline"
+	"github.com/ofcbuild/ofc/plan"
+	"github.com/ofcbuild/ofc/queue"
+	"github.com/ofcbuild/ofc/registry"
+	"github.com/ofcbuild/ofc/source"
+	statusgithub "github.com/ofcbuild/ofc/status/github"
+	"github.com/ofcbuild/ofc/store"
+)
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	if err := run(ctx, os.LookupEnv); err != nil {
+		fmt.Fprintln(os.Stderr, "builder:", err)
+		os.Exit(1)
+	}
+}
+
+func run(ctx context.Context, look func(string) (string, bool)) error {
+	cfg, err := readConfig(look)
+	if err != nil {
+		return err
+	}
+	log := logging.New(os.Stderr, cfg.LogFormat).With("component", "builder", "builder", cfg.Name)
+
+	pool, err := retry.Value(ctx, log, "postgres", cfg.StartupWait, func(ctx context.Context) (*pgxpool.Pool, error) {
+		return store.Open(ctx, cfg.DatabaseURL)
+	})
+	if err != nil {
+		return err
+	}
+	defer pool.Close()
+	if err := migrations.Apply(ctx, pool); err != nil {
+		return fmt.Errorf("apply migrations: %w", err)
+	}
+
+	q, err := retry.Value(ctx, log, "nats", cfg.StartupWait, func(ctx context.Context) (*queue.Queue, error) {
+		return queue.Connect(ctx, queue.Config{URL: cfg.NATSURL, Stream: cfg.QueueStream,
+			Subject: cfg.QueueSubject, MaxDeliver: cfg.MaxAttempts, Name: "ofc-" + cfg.Name})
+	})
+	if err != nil {
+		return err
+	}
+	defer q.Close()
+
+	bk, err := buildkit.New(ctx, buildkit.Config{Addr: cfg.BuildKitAddr, Insecure: cfg.RegistryInsecure, Parallel: cfg.Parallelism})
+	if err != nil {
+		return err
+	}
+	defer bk.Close()
+	if _, err := retry.Value(ctx, log, "buildkitd", cfg.StartupWait, func(ctx context.Context) (struct{}, error) {
+		return struct{}{}, bk.Ping(ctx)
+	}); err != nil {
+		return err
+	}
+
+	reg, err := registry.New(registry.Config{Host: cfg.Registry, Insecure: cfg.RegistryInsecure})
+	if err != nil {
+		return err
+	}
+	gw, err := deploy.New(deploy.Config{GatewayURL: cfg.GatewayURL, Username: cfg.GatewayUser, Password: cfg.GatewayPassword})
+	if err != nil {
+		return err
+	}
+	token := statusgithub.StaticToken(cfg.GitHubToken)
+	reporter, err := statusgithub.New(statusgithub.Config{BaseURL: cfg.GitHubAPIURL, Token: token})
+	if err != nil {
+		return err
+	}
+
+	runner, err := pipeline.NewRunner(pipeline.RunnerConfig{
+		Store:         store.New(pool),
+		Source:        source.New(source.Config{Tokens: cloneToken(cfg.GitHubToken)}),
+		Planner:       plan.New(plan.Config{ImageRef: reg.Ref, StackFile: cfg.StackFile}),
+		Builder:       bk,
+		Deployer:      gw,
+		Reporter:      reporter,
+		Logs:          logging.Sink{Logger: log},
+		Logger:        log,
+		WorkDir:       cfg.WorkDir,
+		Parallelism:   cfg.Parallelism,
+		ReadyTimeout:  cfg.ReadyTimeout,
+		StatusContext: "ofc",
+		TargetURL: func(id int64) string {
+			return strings.TrimRight(cfg.PublicURL, "/") + "/api/builds/" + strconv.FormatInt(id, 10)
+		},
+	})
+	if err != nil {
+		return err
+	}
+	log.Info("waiting for builds", "stream", cfg.QueueStream)
+	// A stop signal ends the fetching of new requests at once, while the
+	// build in hand gets ShutdownGrace to finish and settle its delivery;
+	// cut short, it is redelivered and reclaimed once its heartbeat is stale.
+	buildCtx, cancelBuilds := context.WithCancel(context.WithoutCancel(ctx))
+	defer cancelBuilds()
+	stopAfterGrace := context.AfterFunc(ctx, func() {
+		log.Info("stopping: finishing the build in hand", "grace", cfg.ShutdownGrace)
+		time.AfterFunc(cfg.ShutdownGrace, cancelBuilds)
+	})
+	defer stopAfterGrace()
+	err = q.Consume(ctx, log, func(_ context.Context, d pipeline.Delivery) { runner.Handle(buildCtx, d) })
+	if err != nil && ctx.Err() == nil {
+		return err
+	}
+	return nil
+}
+
+// cloneToken gives the configured token to git, or none.
+type cloneToken string
+
+func (c cloneToken) Token(context.Context, pipeline.Event) (string, error) { return string(c), nil }

@@ -1,0 +1,208 @@
+package test
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"fmt"
+	"net"
+	"net/http"
+	"net/url"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+
+	"github.com/ofcbuild/ofc/status/github/githubtest"
+)
+
+// binaries are built once per test run.
+var (
+	buildOnce sync.Once
+	binDir    string
+	buildErr  error
+)
+
+func TestMain(m *testing.M) {
+	code := m.Run()
+	if binDir != "" {
+		os.RemoveAll(binDir)
+	}
+	os.Exit(code)
+}
+
+func binary(t *testing.T, name string) string {
+	t.Helper()
+	buildOnce.Do(func() {
+		binDir, buildErr = os.MkdirTemp("", "ofc-e2e-bin-")
+		if buildErr != nil {
+			return
+		}
+		cmd := exec.Command("go", "build", "-o", binDir+"/", "./cmd/webhook", "./cmd/builder")
+		cmd.Dir = moduleRoot()
+		if out, err := cmd.CombinedOutput(); err != nil {
+			buildErr = fmt.Errorf("go build: %v\n%s", err, out)
+		}
+	})
+	if buildErr != nil {
+		t.Fatal(buildErr)
+	}
+	return filepath.Join(binDir, name)
+}
+
+// system is one instance of the build service: its own database and queue
+// stream on the shared dev stack, a webhook and builders as real
+// processes, and a GitHub API double.
+type system struct {
+	t          *testing.T
+	svc        services
+	dbURL      string
+	WebhookURL string
+	Secret     string
+	GitHub     *githubtest.Server
+	env        []string
+}
+
+func randomID() string {
+	b := make([]byte, 6)
+	_, _ = rand.Read(b)
+	return hex.EncodeToString(b)
+}
+
+// newSystem starts a webhook and n builders.
+func newSystem(t *testing.T, builders int) *system {
+	t.Helper()
+	svc := requireServices(t)
+	id := randomID()
+	s := &system{t: t, svc: svc, Secret: "e2e-secret-" + id, GitHub: githubtest.New(t)}
+	s.dbURL = freshDatabase(t, svc.DatabaseURL, "ofc_e2e_"+id)
+	addr := freePort(t)
+	s.WebhookURL = "http://" + addr
+	s.env = []string{
+		"OFC_DATABASE_URL=" + s.dbURL,
+		"OFC_NATS_URL=" + svc.NATSURL,
+		"OFC_QUEUE_STREAM=E2E_" + id,
+		"OFC_QUEUE_SUBJECT=e2e." + id + ".builds",
+		"OFC_BUILDKIT_ADDR=" + svc.BuildKitAddr,
+		"OFC_REGISTRY=" + svc.Registry,
+		"OFC_GATEWAY_URL=" + svc.GatewayURL,
+		"OFC_GATEWAY_USER=" + svc.GatewayUser,
+		"OFC_GATEWAY_PASSWORD=" + svc.GatewayPassword,
+		"OFC_GITHUB_API_URL=" + s.GitHub.URL(),
+		"OFC_GITHUB_TOKEN=e2e-token",
+		"OFC_GITHUB_WEBHOOK_SECRET=" + s.Secret,
+		"OFC_WEBHOOK_ADDR=" + addr,
+		"OFC_PUBLIC_URL=" + s.WebhookURL,
+		"OFC_WORK_DIR=" + t.TempDir(),
+		"OFC_LOG_FORMAT=text",
+		"PATH=" + os.Getenv("PATH"),
+		"HOME=" + os.Getenv("HOME"),
+	}
+	s.start("webhook")
+	for i := range builders {
+		s.start("builder", fmt.Sprintf("OFC_BUILDER_NAME=builder-%d", i))
+	}
+	s.waitReady()
+	return s
+}
+
+// start runs a command of the service; its output is shown if the test
+// fails, and it is stopped when the test ends.
+func (s *system) start(name string, extraEnv ...string) {
+	t := s.t
+	t.Helper()
+	logPath := filepath.Join(t.TempDir(), name+".log")
+	logf, err := os.Create(logPath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cmd := exec.Command(binary(t, name))
+	cmd.Env = append(append([]string{}, s.env...), extraEnv...)
+	cmd.Stdout, cmd.Stderr = logf, logf
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		_ = cmd.Process.Signal(os.Interrupt)
+		done := make(chan struct{})
+		go func() { _ = cmd.Wait(); close(done) }()
+		select {
+		case <-done:
+		case <-time.After(15 * time.Second):
+			_ = cmd.Process.Kill()
+			<-done
+		}
+		logf.Close()
+		if t.Failed() {
+			out, _ := os.ReadFile(logPath)
+			t.Logf("--- %s log ---\n%s", name, tail(string(out), 150))
+		}
+	})
+}
+
+func (s *system) waitReady() {
+	s.t.Helper()
+	deadline := time.Now().Add(60 * time.Second)
+	for time.Now().Before(deadline) {
+		resp, err := http.Get(s.WebhookURL + "/readyz")
+		if err == nil {
+			resp.Body.Close()
+			if resp.StatusCode == http.StatusOK {
+				return
+			}
+		}
+		time.Sleep(200 * time.Millisecond)
+	}
+	s.t.Fatal("webhook did not become ready within 60s")
+}
+
+func tail(s string, n int) string {
+	lines := strings.Split(s, "\n")
+	if len(lines) > n {
+		lines = lines[len(lines)-n:]
+	}
+	return strings.Join(lines, "\n")
+}
+
+func freePort(t *testing.T) string {
+	t.Helper()
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer l.Close()
+	return l.Addr().String()
+}
+
+// freshDatabase creates a database for one test and drops it afterwards.
+func freshDatabase(t *testing.T, serverURL, name string) string {
+	t.Helper()
+	ctx := context.Background()
+	conn, err := pgx.Connect(ctx, serverURL)
+	if err != nil {
+		t.Fatalf("connect to postgres: %v", err)
+	}
+	if _, err := conn.Exec(ctx, "CREATE DATABASE "+pgx.Identifier{name}.Sanitize()); err != nil {
+		t.Fatalf("create database: %v", err)
+	}
+	conn.Close(ctx)
+	t.Cleanup(func() {
+		conn, err := pgx.Connect(ctx, serverURL)
+		if err != nil {
+			return
+		}
+		defer conn.Close(ctx)
+		_, _ = conn.Exec(ctx, "DROP DATABASE IF EXISTS "+pgx.Identifier{name}.Sanitize()+" WITH (FORCE)")
+	})
+	u, err := url.Parse(serverURL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	u.Path = "/" + name
+	return u.String()
+}
