@@ -16,7 +16,7 @@ import (
 // unset there, from the .dev/env file that `make up` writes.
 type services struct {
 	DatabaseURL, NATSURL, BuildKitAddr, Registry string
-	GatewayURL, GatewayUser, GatewayPassword    string
+	GatewayURL, GatewayUser, GatewayPassword     string
 }
 
 var serviceKeys = []string{"OFC_DATABASE_URL", "OFC_NATS_URL", "OFC_BUILDKIT_ADDR", "OFC_REGISTRY",

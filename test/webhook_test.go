@@ -62,7 +62,7 @@ func TestRedeliveredPushMakesOneBuild(t *testing.T) {
 	git := gittest.NewServer(t)
 	repo := git.NewRepo(owner, "functions", "main")
 	sha := repo.Commit("main", "One static function", map[string]string{
-		"stack.yml": "version: 1.0\nfunctions:\n  static:\n    lang: dockerfile\n    handler: ./static\n    image: static:latest\n",
+		"stack.yml":         "version: 1.0\nfunctions:\n  static:\n    lang: dockerfile\n    handler: ./static\n    image: static:latest\n",
 		"static/Dockerfile": staticDockerfile,
 	})
 	push := fixture.Push{Owner: owner, Repo: "functions", CloneURL: repo.CloneURL,

@@ -56,7 +56,7 @@ func run(ctx context.Context, look func(string) (string, bool)) error {
 	st := store.New(pool)
 
 	q, err := retry.Value(ctx, log, "nats", cfg.StartupWait, func(ctx context.Context) (*queue.Queue, error) {
-		return queue.Connect(ctx, queue.Config{URL: cfg.NATSURL, Name: "ofc-webhook"})
+		return queue.Connect(ctx, queue.Config{URL: cfg.NATSURL, Stream: cfg.QueueStream, Subject: cfg.QueueSubject, Name: "ofc-webhook"})
 	})
 	if err != nil {
 		return err
