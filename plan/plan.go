@@ -1,0 +1,182 @@
+// Package plan turns a fetched repository into the functions a build
+// makes: it reads the stack file, prepares every function's build context
+// from its template, and names its image and deployment.
+package plan
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"maps"
+	"path/filepath"
+	"slices"
+	"strings"
+
+	"github.com/ofcbuild/ofc/pipeline"
+	"github.com/ofcbuild/ofc/stack"
+	"github.com/ofcbuild/ofc/template"
+)
+
+// AdditionalPackageArg is the build argument faas-cli templates read the
+// packages of a function's build_options from.
+const AdditionalPackageArg = "ADDITIONAL_PACKAGE"
+
+// Config configures a Planner.
+type Config struct {
+	// Registry is the registry host (and optional path) images are pushed
+	// to, e.g. "127.0.0.1:5000".
+	Registry string
+	// ImageRef, when set, names a function's image in place of Image with
+	// Registry; the registry adapter owns the naming then.
+	ImageRef func(owner, repo, function, commit string) string
+	// StackFile is the stack file's path in the repository; default
+	// "stack.yml", with "stack.yaml" accepted in its place.
+	StackFile string
+	// Lookup gives the variables ${NAME} in the stack file stands for. Nil
+	// leaves them all unset (empty, or their ${NAME:-default}).
+	Lookup func(name string) (string, bool)
+}
+
+// Planner plans builds; it implements pipeline.Planner. Safe for
+// concurrent use.
+type Planner struct {
+	cfg Config
+}
+
+var _ pipeline.Planner = (*Planner)(nil)
+
+// New returns a Planner.
+func New(cfg Config) *Planner {
+	if cfg.StackFile == "" {
+		cfg.StackFile = stack.DefaultFile
+	}
+	return &Planner{cfg: cfg}
+}
+
+// Plan reads the stack file of the tree in srcDir and prepares each
+// function's build context in workDir/<function>. The specs are sorted by
+// function name. An error is the user's and reads as such
+// (`stack.yml: function "api": handler "./nope" does not exist`), except
+// that one wrapped in pipeline.Transient means the build was cut short
+// (ctx ended) and may be tried again.
+func (p *Planner) Plan(ctx context.Context, ev pipeline.Event, srcDir, workDir string) ([]pipeline.FunctionSpec, error) {
+	if p.cfg.Registry == "" && p.cfg.ImageRef == nil {
+		return nil, errors.New("plan: no registry configured")
+	}
+	if ev.Commit == "" {
+		return nil, fmt.Errorf("plan %s: the event names no commit", ev.Repo.FullName())
+	}
+	s, err := stack.LoadDir(ctx, srcDir, p.cfg.StackFile, p.cfg.Lookup)
+	if err != nil {
+		return nil, interrupted(ctx, err)
+	}
+	specs := make([]pipeline.FunctionSpec, 0, len(s.Functions))
+	for _, name := range s.Names() {
+		spec, err := p.function(ctx, ev, s, s.Functions[name], srcDir, workDir)
+		if err != nil {
+			return nil, interrupted(ctx, err)
+		}
+		specs = append(specs, spec)
+	}
+	return specs, nil
+}
+
+func (p *Planner) function(ctx context.Context, ev pipeline.Event, s *stack.Stack, fn stack.Function, srcDir, workDir string) (pipeline.FunctionSpec, error) {
+	fail := func(err error) error { return fmt.Errorf("%s: function %q: %w", s.File, fn.Name, err) }
+
+	// Template errors quote the handler as the stack file has it when the
+	// stack file is at the root, where the two paths mean the same.
+	handler := fn.Handler
+	if s.Dir != "." {
+		handler = s.Path(fn.Handler)
+	}
+	c, err := template.Prepare(ctx, srcDir, fn.Lang, handler, filepath.Join(workDir, fn.Name))
+	if err != nil {
+		return pipeline.FunctionSpec{}, fail(err)
+	}
+	args, err := buildArgs(fn, c)
+	if err != nil {
+		return pipeline.FunctionSpec{}, fail(err)
+	}
+	image := ""
+	if p.cfg.ImageRef != nil {
+		image = p.cfg.ImageRef(ev.Repo.Owner, ev.Repo.Name, fn.Name, ev.Commit)
+	} else {
+		image = Image(p.cfg.Registry, ev.Repo.Owner, ev.Repo.Name, fn.Name, ev.Commit)
+	}
+	fprocess := c.FProcess
+	if fn.FProcess != "" {
+		fprocess = fn.FProcess
+	}
+	return pipeline.FunctionSpec{
+		Name:       fn.Name,
+		DeployName: DeployName(ev.Repo.Owner, fn.Name),
+		Lang:       fn.Lang,
+		ContextDir: c.Dir,
+		Dockerfile: c.Dockerfile,
+		BuildArgs:  args,
+		Image:      image,
+		Deployment: pipeline.Deployment{
+			EnvVars:                maps.Clone(fn.Environment),
+			Secrets:                slices.Clone(fn.Secrets),
+			Labels:                 maps.Clone(fn.Labels),
+			Annotations:            maps.Clone(fn.Annotations),
+			Constraints:            slices.Clone(fn.Constraints),
+			Limits:                 resources(fn.Limits),
+			Requests:               resources(fn.Requests),
+			ReadOnlyRootFilesystem: fn.ReadOnlyRootFilesystem,
+			EnvProcess:             fprocess,
+		},
+	}, nil
+}
+
+// buildArgs is the function's build_args plus, as faas-cli passes them,
+// the packages of its build_options in ADDITIONAL_PACKAGE.
+func buildArgs(fn stack.Function, c template.Context) (map[string]string, error) {
+	args := maps.Clone(fn.BuildArgs)
+	if len(fn.BuildOptions) == 0 {
+		return args, nil
+	}
+	var pkgs []string
+	if extra := args[AdditionalPackageArg]; extra != "" {
+		pkgs = strings.Fields(extra)
+	}
+	for _, opt := range fn.BuildOptions {
+		p, ok := c.BuildOptions[opt]
+		if !ok {
+			offered := slices.Sorted(maps.Keys(c.BuildOptions))
+			if len(offered) == 0 {
+				return nil, fmt.Errorf("build option %q: template %q offers no build options", opt, fn.Lang)
+			}
+			return nil, fmt.Errorf("build option %q: template %q offers %s", opt, fn.Lang, strings.Join(offered, ", "))
+		}
+		pkgs = append(pkgs, p...)
+	}
+	seen := map[string]bool{}
+	pkgs = slices.DeleteFunc(pkgs, func(p string) bool {
+		dup := seen[p]
+		seen[p] = true
+		return dup
+	})
+	if args == nil {
+		args = map[string]string{}
+	}
+	args[AdditionalPackageArg] = strings.Join(pkgs, " ")
+	return args, nil
+}
+
+func resources(r *stack.Resources) *pipeline.Resources {
+	if r == nil || (r.Memory == "" && r.CPU == "") {
+		return nil
+	}
+	return &pipeline.Resources{Memory: r.Memory, CPU: r.CPU}
+}
+
+// interrupted marks err as worth retrying when it comes from ctx ending:
+// the build did not fail, it was stopped.
+func interrupted(ctx context.Context, err error) error {
+	if ctx.Err() != nil && (errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded)) {
+		return pipeline.Transient(err)
+	}
+	return err
+}

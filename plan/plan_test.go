@@ -1,0 +1,253 @@
+package plan
+
+import (
+	"context"
+	"errors"
+	"os"
+	"path/filepath"
+	"reflect"
+	"strings"
+	"testing"
+
+	"github.com/ofcbuild/ofc/pipeline"
+)
+
+const commit = "0123456789abcdef0123456789abcdef01234567"
+
+func event() pipeline.Event {
+	return pipeline.Event{
+		Kind:   pipeline.Push,
+		Repo:   pipeline.Repo{Provider: pipeline.GitHub, Owner: "Alex", Name: "My.Functions"},
+		Ref:    "refs/heads/main",
+		Branch: "main",
+		Commit: commit,
+	}
+}
+
+func writeRepo(t *testing.T, files map[string]string) string {
+	t.Helper()
+	dir := t.TempDir()
+	for name, content := range files {
+		p := filepath.Join(dir, filepath.FromSlash(name))
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(p, []byte(content), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return dir
+}
+
+const stackYML = `version: 1.0
+provider:
+  name: openfaas
+  gateway: http://127.0.0.1:8080
+functions:
+  web:
+    lang: dockerfile
+    handler: ./web
+  api:
+    lang: go
+    handler: ./api
+    image: ignored/api:latest
+    build_args:
+      MODE: ${MODE:-dev}
+    environment:
+      DB_HOST: db.internal
+      LEVEL: inline
+    environment_file:
+      - env/common.yml
+    secrets: [db-password]
+    labels:
+      com.openfaas.scale.min: 2
+    annotations:
+      topic: orders
+    constraints:
+      - node.platform.os == linux
+    limits:
+      memory: 128Mi
+      cpu: 500m
+    requests:
+      memory: 64Mi
+    readonly_root_filesystem: true
+    fprocess: ./custom
+  job:
+    lang: py
+    handler: ./job
+    build_options: [dev, dev2]
+    build_args:
+      ADDITIONAL_PACKAGE: curl make
+`
+
+func TestPlan(t *testing.T) {
+	repo := writeRepo(t, map[string]string{
+		"stack.yml":                stackYML,
+		"env/common.yml":           "environment:\n  LEVEL: file\n  REGION: eu\n",
+		"web/Dockerfile":           "FROM busybox\n",
+		"api/handler.go":           "package function\n",
+		"api/go.mod":               "module handler\n",
+		"job/main.py":              "print(1)\n",
+		"template/py/Dockerfile":   "FROM python\nARG ADDITIONAL_PACKAGE\n",
+		"template/py/template.yml": "language: py\nfprocess: python3 main.py\nbuild_options:\n  - name: dev\n    packages: [make, gcc]\n  - name: dev2\n    packages: [git]\n",
+	})
+	work := t.TempDir()
+	p := New(Config{Registry: "127.0.0.1:5000", Lookup: func(k string) (string, bool) {
+		if k == "MODE" {
+			return "prod", true
+		}
+		return "", false
+	}})
+	specs, err := p.Plan(context.Background(), event(), repo, work)
+	if err != nil {
+		t.Fatalf("Plan: %v", err)
+	}
+	want := []pipeline.FunctionSpec{
+		{
+			Name: "api", DeployName: "alex-api", Lang: "go",
+			ContextDir: filepath.Join(work, "api"), Dockerfile: "Dockerfile",
+			BuildArgs: map[string]string{"MODE": "prod"},
+			Image:     "127.0.0.1:5000/alex/my.functions/api:" + commit,
+			Deployment: pipeline.Deployment{
+				EnvVars:                map[string]string{"DB_HOST": "db.internal", "LEVEL": "inline", "REGION": "eu"},
+				Secrets:                []string{"db-password"},
+				Labels:                 map[string]string{"com.openfaas.scale.min": "2"},
+				Annotations:            map[string]string{"topic": "orders"},
+				Constraints:            []string{"node.platform.os == linux"},
+				Limits:                 &pipeline.Resources{Memory: "128Mi", CPU: "500m"},
+				Requests:               &pipeline.Resources{Memory: "64Mi"},
+				ReadOnlyRootFilesystem: true,
+				EnvProcess:             "./custom",
+			},
+		},
+		{
+			Name: "job", DeployName: "alex-job", Lang: "py",
+			ContextDir: filepath.Join(work, "job"), Dockerfile: "Dockerfile",
+			BuildArgs:  map[string]string{"ADDITIONAL_PACKAGE": "curl make gcc git"},
+			Image:      "127.0.0.1:5000/alex/my.functions/job:" + commit,
+			Deployment: pipeline.Deployment{EnvProcess: "python3 main.py"},
+		},
+		{
+			Name: "web", DeployName: "alex-web", Lang: "dockerfile",
+			ContextDir: filepath.Join(work, "web"), Dockerfile: "Dockerfile",
+			Image: "127.0.0.1:5000/alex/my.functions/web:" + commit,
+		},
+	}
+	if !reflect.DeepEqual(specs, want) {
+		t.Errorf("Plan =\n%+v\nwant\n%+v", specs, want)
+	}
+	for _, f := range []string{"api/main.go", "api/function/handler.go", "job/function/main.py", "web/Dockerfile"} {
+		if _, err := os.Stat(filepath.Join(work, f)); err != nil {
+			t.Errorf("context file %s: %v", f, err)
+		}
+	}
+}
+
+func TestPlanImageRefHook(t *testing.T) {
+	repo := writeRepo(t, map[string]string{
+		"stack.yaml":     "functions:\n  web:\n    lang: dockerfile\n    handler: web\n",
+		"web/Dockerfile": "FROM busybox\n",
+	})
+	p := New(Config{ImageRef: func(owner, repo, fn, commit string) string {
+		return strings.Join([]string{"reg", owner, repo, fn, commit}, "|")
+	}})
+	specs, err := p.Plan(context.Background(), event(), repo, t.TempDir())
+	if err != nil {
+		t.Fatalf("Plan: %v", err)
+	}
+	if got, want := specs[0].Image, "reg|Alex|My.Functions|web|"+commit; got != want {
+		t.Errorf("Image = %q, want %q", got, want)
+	}
+}
+
+func TestPlanErrors(t *testing.T) {
+	base := map[string]string{"web/Dockerfile": "FROM busybox\n", "api/handler.go": "package function\n"}
+	with := func(files map[string]string) map[string]string {
+		m := map[string]string{}
+		for k, v := range base {
+			m[k] = v
+		}
+		for k, v := range files {
+			m[k] = v
+		}
+		return m
+	}
+	tests := []struct {
+		name  string
+		files map[string]string
+		cfg   Config
+		ev    func(*pipeline.Event)
+		want  string
+	}{
+		{"no stack file", base, Config{}, nil, "no stack file: neither stack.yml nor stack.yaml is at the root of the repository"},
+		{"custom stack file missing", base, Config{StackFile: "fns.yml"}, nil, "no stack file: fns.yml is not in the repository"},
+		{"handler missing", with(map[string]string{"stack.yml": "functions:\n  api:\n    lang: go\n    handler: ./nope\n"}), Config{}, nil,
+			`stack.yml:4: function "api": handler "./nope" does not exist`},
+		{"unknown template", with(map[string]string{"stack.yml": "functions:\n  api:\n    lang: python3\n    handler: ./api\n"}), Config{}, nil,
+			`stack.yml: function "api": unknown template "python3" (available: dockerfile, go; add template/python3/ to the repository to bring your own)`},
+		{"dockerfile without Dockerfile", with(map[string]string{"stack.yml": "functions:\n  api:\n    lang: dockerfile\n    handler: ./api\n"}), Config{}, nil,
+			`stack.yml: function "api": handler "./api" has no Dockerfile: lang "dockerfile" builds the Dockerfile in the handler folder`},
+		{"build option not offered", with(map[string]string{"stack.yml": "functions:\n  api:\n    lang: go\n    handler: ./api\n    build_options: [dev]\n"}), Config{}, nil,
+			`stack.yml: function "api": build option "dev": template "go" offers no build options`},
+		{"bad stack file", with(map[string]string{"stack.yml": "functions:\n  api:\n    lang: go\n    handler: ./api\n    memory: 1\n"}), Config{}, nil,
+			`stack.yml:5: function "api": unknown field "memory"`},
+		{"no registry", with(map[string]string{"stack.yml": "functions:\n  web:\n    lang: dockerfile\n    handler: ./web\n"}), Config{Registry: "-"}, nil,
+			"plan: no registry configured"},
+		{"no commit", with(map[string]string{"stack.yml": "functions:\n  web:\n    lang: dockerfile\n    handler: ./web\n"}), Config{}, func(ev *pipeline.Event) { ev.Commit = "" },
+			"plan Alex/My.Functions: the event names no commit"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			repo := writeRepo(t, tt.files)
+			cfg := tt.cfg
+			switch cfg.Registry {
+			case "-":
+				cfg.Registry = ""
+			case "":
+				cfg.Registry = "127.0.0.1:5000"
+			}
+			ev := event()
+			if tt.ev != nil {
+				tt.ev(&ev)
+			}
+			_, err := New(cfg).Plan(context.Background(), ev, repo, t.TempDir())
+			if err == nil || err.Error() != tt.want {
+				t.Fatalf("err = %v\nwant  %s", err, tt.want)
+			}
+			if pipeline.IsTransient(err) {
+				t.Errorf("a user error is marked transient: %v", err)
+			}
+		})
+	}
+}
+
+func TestPlanCancelledIsTransient(t *testing.T) {
+	repo := writeRepo(t, map[string]string{
+		"stack.yml":      "functions:\n  web:\n    lang: dockerfile\n    handler: ./web\n",
+		"web/Dockerfile": "FROM busybox\n",
+	})
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	_, err := New(Config{Registry: "r"}).Plan(ctx, event(), repo, t.TempDir())
+	if !pipeline.IsTransient(err) || !errors.Is(err, context.Canceled) {
+		t.Fatalf("err = %v, want a transient context.Canceled", err)
+	}
+}
+
+func TestPlanStackFileInAFolder(t *testing.T) {
+	repo := writeRepo(t, map[string]string{
+		"functions/stack.yml":      "functions:\n  web:\n    lang: dockerfile\n    handler: ./web\n",
+		"functions/web/Dockerfile": "FROM busybox\n",
+	})
+	work := t.TempDir()
+	specs, err := New(Config{Registry: "r", StackFile: "functions/stack.yml"}).Plan(context.Background(), event(), repo, work)
+	if err != nil {
+		t.Fatalf("Plan: %v", err)
+	}
+	if len(specs) != 1 || specs[0].ContextDir != filepath.Join(work, "web") {
+		t.Fatalf("specs = %+v", specs)
+	}
+	if _, err := os.Stat(filepath.Join(work, "web", "Dockerfile")); err != nil {
+		t.Errorf("Dockerfile not in the context: %v", err)
+	}
+}

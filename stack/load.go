@@ -1,0 +1,196 @@
+package stack
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"maps"
+	"os"
+	"path"
+	"strings"
+)
+
+// ErrNoStackFile is wrapped by Load when the stack file does not exist.
+var ErrNoStackFile = errors.New("no stack file")
+
+// LoadDir is Load on the directory dir, read through an os.Root so that
+// no symbolic link in the repository leads outside it.
+func LoadDir(ctx context.Context, dir, name string, lookup Lookup) (*Stack, error) {
+	root, err := os.OpenRoot(dir)
+	if err != nil {
+		return nil, fmt.Errorf("open repository %s: %w", dir, err)
+	}
+	defer root.Close()
+	return Load(ctx, root.FS(), name, lookup)
+}
+
+// Load reads the stack file name (DefaultFile when empty; AltFile in place
+// of DefaultFile when that is absent) from fsys, the repository's tree, parses it as
+// Parse does, checks that every handler is a folder of the repository,
+// and merges each function's environment files into its Environment, in
+// order, with the inline environment winning.
+//
+// fsys must not follow symbolic links out of the repository; LoadDir
+// takes care of that. Problems with the file are returned as an *Error
+// whose File is name; a missing file wraps ErrNoStackFile.
+func Load(ctx context.Context, fsys fs.FS, name string, lookup Lookup) (*Stack, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	data, name, err := readStack(fsys, name)
+	if err != nil {
+		return nil, err
+	}
+	s, idx, ps := parse(data, lookup, path.Dir(name))
+	if s == nil {
+		return nil, ps.err(name)
+	}
+	s.File = name
+
+	envFiles := map[string]map[string]string{}
+	for _, fnName := range s.Names() {
+		if err := ctx.Err(); err != nil {
+			return nil, err
+		}
+		fn := s.Functions[fnName]
+		checkHandler(fsys, s, idx, fn, &ps)
+		env := map[string]string{}
+		for _, f := range fn.EnvironmentFile {
+			p := s.Path(f)
+			vars, ok := envFiles[p]
+			if !ok {
+				vars, ok = readEnvFile(fsys, p, f, idx.fieldLine(fnName, "environment_file"), fnName, &ps)
+				if !ok {
+					continue
+				}
+				envFiles[p] = vars
+			}
+			maps.Copy(env, vars)
+		}
+		maps.Copy(env, fn.Environment)
+		if len(fn.EnvironmentFile) > 0 || fn.Environment != nil {
+			fn.Environment = env
+		}
+		s.Functions[fnName] = fn
+	}
+	if err := ps.err(name); err != nil {
+		return nil, err
+	}
+	return s, nil
+}
+
+// readStack reads the stack file, falling back from DefaultFile to
+// AltFile when no name was asked for.
+func readStack(fsys fs.FS, name string) ([]byte, string, error) {
+	if name == "" || name == DefaultFile || name == "./"+DefaultFile {
+		data, err := readFile(fsys, DefaultFile)
+		if errors.Is(err, fs.ErrNotExist) {
+			data, err = readFile(fsys, AltFile)
+			if err == nil {
+				return data, AltFile, nil
+			}
+			if errors.Is(err, fs.ErrNotExist) {
+				return nil, DefaultFile, fmt.Errorf("%w: neither %s nor %s is at the root of the repository", ErrNoStackFile, DefaultFile, AltFile)
+			}
+		}
+		if err != nil {
+			return nil, DefaultFile, fmt.Errorf("read %s: %w", DefaultFile, err)
+		}
+		return data, DefaultFile, nil
+	}
+	clean := path.Clean(strings.TrimPrefix(name, "/"))
+	if !fs.ValidPath(clean) || clean == "." {
+		return nil, name, fmt.Errorf("stack file %q is not a file of the repository", name)
+	}
+	data, err := readFile(fsys, clean)
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil, clean, fmt.Errorf("%w: %s is not in the repository", ErrNoStackFile, clean)
+	}
+	if err != nil {
+		return nil, clean, fmt.Errorf("read %s: %w", clean, err)
+	}
+	return data, clean, nil
+}
+
+// readFile reads at most MaxSize+1 bytes of a regular file, so that the
+// parser can tell an oversized file without holding all of it.
+func readFile(fsys fs.FS, name string) ([]byte, error) {
+	f, err := fsys.Open(name)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	st, err := f.Stat()
+	if err != nil {
+		return nil, err
+	}
+	if !st.Mode().IsRegular() {
+		return nil, fmt.Errorf("%s is not a regular file", name)
+	}
+	return io.ReadAll(io.LimitReader(f, MaxSize+1))
+}
+
+func checkHandler(fsys fs.FS, s *Stack, idx *index, fn Function, ps *problems) {
+	line := idx.fieldLine(fn.Name, "handler")
+	st, err := fs.Stat(fsys, s.Path(fn.Handler))
+	switch {
+	case errors.Is(err, fs.ErrNotExist):
+		ps.add(line, fn.Name, "handler %q does not exist", fn.Handler)
+	case escapes(err):
+		ps.add(line, fn.Name, "handler %q leads outside the repository through a symbolic link", fn.Handler)
+	case err != nil:
+		ps.add(line, fn.Name, "handler %q: %v", fn.Handler, cleanFSError(err))
+	case !st.IsDir():
+		ps.add(line, fn.Name, "handler %q is not a folder", fn.Handler)
+	}
+}
+
+// envFile is the format of an environment_file.
+type envFile struct {
+	Environment map[string]string `yaml:"environment"`
+}
+
+func readEnvFile(fsys fs.FS, p, written string, line int, fn string, ps *problems) (map[string]string, bool) {
+	data, err := readFile(fsys, p)
+	switch {
+	case errors.Is(err, fs.ErrNotExist):
+		ps.add(line, fn, "environment_file %q does not exist", written)
+		return nil, false
+	case escapes(err):
+		ps.add(line, fn, "environment_file %q leads outside the repository through a symbolic link", written)
+		return nil, false
+	case err != nil:
+		ps.add(line, fn, "environment_file %q: %v", written, cleanFSError(err))
+		return nil, false
+	case len(data) > MaxSize:
+		ps.add(line, fn, "environment_file %q is larger than %d bytes", written, MaxSize)
+		return nil, false
+	}
+	var ef envFile
+	if err := strictDecode(data, &ef); err != nil && !errors.Is(err, io.EOF) {
+		for _, p := range yamlProblems(err, nil) {
+			ps.add(line, fn, "environment_file %q: %s", written, p.format(""))
+		}
+		return nil, false
+	}
+	return ef.Environment, true
+}
+
+// cleanFSError drops the operation and path from a *fs.PathError: the
+// message already names the file as the user wrote it.
+func cleanFSError(err error) error {
+	var pe *fs.PathError
+	if errors.As(err, &pe) {
+		return pe.Err
+	}
+	return err
+}
+
+// escapes reports whether err is os.Root refusing a path that leaves the
+// root. The standard library does not export that error, so its message is
+// matched.
+func escapes(err error) bool {
+	return err != nil && strings.HasSuffix(err.Error(), "path escapes from parent")
+}
