@@ -18,3 +18,25 @@ clean: ## stop the dev stack and remove .dev with all its data
 
 tools: ## install system packages and build the stack's binaries into .dev/bin
 	@$(DEV_SCRIPTS)/tools.sh
+
+# ---------------------------------------------------------------------------
+# The service: build, demo, tests, benchmarks.
+# ---------------------------------------------------------------------------
+BIN := .dev/bin
+GO_TEST_FLAGS ?= -count=1 -timeout 45m
+WITH_ENV := set -a && . .dev/env && set +a &&
+
+.PHONY: build run test bench-webhook
+
+build: ## build the service's commands into .dev/bin
+	@mkdir -p $(BIN)
+	go build -o $(BIN)/ ./cmd/webhook ./cmd/builder ./cmd/demo
+
+run: up build ## the demo: start the stack, push a sample repository, print the result
+	@$(WITH_ENV) $(BIN)/demo
+
+test: up ## every test, against the dev stack
+	$(WITH_ENV) go vet ./... && go test $(GO_TEST_FLAGS) ./...
+
+bench-webhook: up ## signed push -> 202 against a bare handler; rewrites docs/benchmarks.md
+	$(WITH_ENV) go run ./bench/webhook -duration 10s

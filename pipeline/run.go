@@ -112,7 +112,7 @@ func (r *Runner) conclude(ctx context.Context, log *slog.Logger, ev Event, id in
 		}
 	}
 	if len(failed) == 0 {
-		return r.finish(ctx, log, ev, id, Success, "", fmt.Sprintf("deployed %d functions", len(results)))
+		return r.finish(ctx, log, ev, id, Success, "", deployedCount(len(results)))
 	}
 	log.Info("functions failed", "failed", failed)
 	return r.finishWith(ctx, log, ev, id, Failure, firstStep, strings.Join(msgs, "\n"),
@@ -170,4 +170,11 @@ func specNames(specs []FunctionSpec) string {
 	}
 	sort.Strings(names)
 	return strings.Join(names, ", ")
+}
+
+func deployedCount(n int) string {
+	if n == 1 {
+		return "deployed 1 function"
+	}
+	return fmt.Sprintf("deployed %d functions", n)
 }
