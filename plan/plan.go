@@ -23,11 +23,9 @@ const AdditionalPackageArg = "ADDITIONAL_PACKAGE"
 
 // Config configures a Planner.
 type Config struct {
-	// Registry is the registry host (and optional path) images are pushed
-	// to, e.g. "127.0.0.1:5000".
-	Registry string
-	// ImageRef, when set, names a function's image in place of Image with
-	// Registry; the registry adapter owns the naming then.
+	// ImageRef names the immutable tag a function's image is pushed to;
+	// the registry adapter owns that naming (registry.Registry.Ref).
+	// Required.
 	ImageRef func(owner, repo, function, commit string) string
 	// StackFile is the stack file's path in the repository; default
 	// "stack.yml", with "stack.yaml" accepted in its place.
@@ -60,7 +58,7 @@ func New(cfg Config) *Planner {
 // that one wrapped in pipeline.Transient means the build was cut short
 // (ctx ended) and may be tried again.
 func (p *Planner) Plan(ctx context.Context, ev pipeline.Event, srcDir, workDir string) ([]pipeline.FunctionSpec, error) {
-	if p.cfg.Registry == "" && p.cfg.ImageRef == nil {
+	if p.cfg.ImageRef == nil {
 		return nil, errors.New("plan: no registry configured")
 	}
 	if ev.Commit == "" {
@@ -98,12 +96,7 @@ func (p *Planner) function(ctx context.Context, ev pipeline.Event, s *stack.Stac
 	if err != nil {
 		return pipeline.FunctionSpec{}, fail(err)
 	}
-	image := ""
-	if p.cfg.ImageRef != nil {
-		image = p.cfg.ImageRef(ev.Repo.Owner, ev.Repo.Name, fn.Name, ev.Commit)
-	} else {
-		image = Image(p.cfg.Registry, ev.Repo.Owner, ev.Repo.Name, fn.Name, ev.Commit)
-	}
+	image := p.cfg.ImageRef(ev.Repo.Owner, ev.Repo.Name, fn.Name, ev.Commit)
 	fprocess := c.FProcess
 	if fn.FProcess != "" {
 		fprocess = fn.FProcess

@@ -92,7 +92,7 @@ func TestPlan(t *testing.T) {
 		"template/py/template.yml": "language: py\nfprocess: python3 main.py\nbuild_options:\n  - name: dev\n    packages: [make, gcc]\n  - name: dev2\n    packages: [git]\n",
 	})
 	work := t.TempDir()
-	p := New(Config{Registry: "127.0.0.1:5000", Lookup: func(k string) (string, bool) {
+	p := New(Config{ImageRef: localRef, Lookup: func(k string) (string, bool) {
 		if k == "MODE" {
 			return "prod", true
 		}
@@ -191,7 +191,7 @@ func TestPlanErrors(t *testing.T) {
 			`stack.yml: function "api": build option "dev": template "go" offers no build options`},
 		{"bad stack file", with(map[string]string{"stack.yml": "functions:\n  api:\n    lang: go\n    handler: ./api\n    memory: 1\n"}), Config{}, nil,
 			`stack.yml:5: function "api": unknown field "memory"`},
-		{"no registry", with(map[string]string{"stack.yml": "functions:\n  web:\n    lang: dockerfile\n    handler: ./web\n"}), Config{Registry: "-"}, nil,
+		{"no registry", with(map[string]string{"stack.yml": "functions:\n  web:\n    lang: dockerfile\n    handler: ./web\n"}), Config{ImageRef: nil}, nil,
 			"plan: no registry configured"},
 		{"no commit", with(map[string]string{"stack.yml": "functions:\n  web:\n    lang: dockerfile\n    handler: ./web\n"}), Config{}, func(ev *pipeline.Event) { ev.Commit = "" },
 			"plan Alex/My.Functions: the event names no commit"},
@@ -200,11 +200,8 @@ func TestPlanErrors(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			repo := writeRepo(t, tt.files)
 			cfg := tt.cfg
-			switch cfg.Registry {
-			case "-":
-				cfg.Registry = ""
-			case "":
-				cfg.Registry = "127.0.0.1:5000"
+			if tt.name != "no registry" {
+				cfg.ImageRef = localRef
 			}
 			ev := event()
 			if tt.ev != nil {
@@ -228,7 +225,7 @@ func TestPlanCancelledIsTransient(t *testing.T) {
 	})
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
-	_, err := New(Config{Registry: "r"}).Plan(ctx, event(), repo, t.TempDir())
+	_, err := New(Config{ImageRef: localRef}).Plan(ctx, event(), repo, t.TempDir())
 	if !pipeline.IsTransient(err) || !errors.Is(err, context.Canceled) {
 		t.Fatalf("err = %v, want a transient context.Canceled", err)
 	}
@@ -240,7 +237,7 @@ func TestPlanStackFileInAFolder(t *testing.T) {
 		"functions/web/Dockerfile": "FROM busybox\n",
 	})
 	work := t.TempDir()
-	specs, err := New(Config{Registry: "r", StackFile: "functions/stack.yml"}).Plan(context.Background(), event(), repo, work)
+	specs, err := New(Config{ImageRef: localRef, StackFile: "functions/stack.yml"}).Plan(context.Background(), event(), repo, work)
 	if err != nil {
 		t.Fatalf("Plan: %v", err)
 	}
@@ -250,4 +247,10 @@ func TestPlanStackFileInAFolder(t *testing.T) {
 	if _, err := os.Stat(filepath.Join(work, "web", "Dockerfile")); err != nil {
 		t.Errorf("Dockerfile not in the context: %v", err)
 	}
+}
+
+// localRef names images as the registry package does for a plain-HTTP
+// registry at 127.0.0.1:5000.
+func localRef(owner, repo, fn, commit string) string {
+	return strings.ToLower("127.0.0.1:5000/" + owner + "/" + repo + "/" + fn + ":" + commit)
 }
