@@ -3,17 +3,15 @@ package main
 import (
 	"time"
 
+	"github.com/ofcbuild/ofc/internal/boot"
 	"github.com/ofcbuild/ofc/internal/envconfig"
 )
 
 // config is everything cmd/builder reads from the environment; README
 // lists each variable with its default.
 type config struct {
+	boot.Shared
 	Name             string
-	DatabaseURL      string
-	NATSURL          string
-	QueueStream      string
-	QueueSubject     string
 	BuildKitAddr     string
 	Registry         string
 	RegistryInsecure bool
@@ -28,19 +26,14 @@ type config struct {
 	Parallelism      int
 	MaxAttempts      int
 	ReadyTimeout     time.Duration
-	StartupWait      time.Duration
-	LogFormat        string
 	ShutdownGrace    time.Duration
 }
 
 func readConfig(look envconfig.Lookup) (config, error) {
 	r := envconfig.New(look)
 	c := config{
+		Shared:           boot.ReadShared(r),
 		Name:             r.String("OFC_BUILDER_NAME", "builder"),
-		DatabaseURL:      r.String("OFC_DATABASE_URL", "postgres://postgres@127.0.0.1:55432/ofc?sslmode=disable"),
-		NATSURL:          r.String("OFC_NATS_URL", "nats://127.0.0.1:54222"),
-		QueueStream:      r.String("OFC_QUEUE_STREAM", "OFC_BUILDS"),
-		QueueSubject:     r.String("OFC_QUEUE_SUBJECT", "ofc.builds"),
 		BuildKitAddr:     r.String("OFC_BUILDKIT_ADDR", "unix:///run/buildkit/buildkitd.sock"),
 		Registry:         r.String("OFC_REGISTRY", "127.0.0.1:5000"),
 		RegistryInsecure: r.Bool("OFC_REGISTRY_INSECURE", true),
@@ -55,8 +48,6 @@ func readConfig(look envconfig.Lookup) (config, error) {
 		Parallelism:      r.Int("OFC_BUILD_PARALLELISM", 2),
 		MaxAttempts:      r.Int("OFC_MAX_ATTEMPTS", 5),
 		ReadyTimeout:     r.Duration("OFC_DEPLOY_READY_TIMEOUT", 2*time.Minute),
-		StartupWait:      r.Duration("OFC_STARTUP_WAIT", 60*time.Second),
-		LogFormat:        r.String("OFC_LOG_FORMAT", "json"),
 		ShutdownGrace:    r.Duration("OFC_SHUTDOWN_GRACE", 5*time.Minute),
 	}
 	return c, r.Err()

@@ -13,13 +13,10 @@ import (
 	"syscall"
 	"time"
 
-	"github.com/jackc/pgx/v5/pgxpool"
-
 	"github.com/ofcbuild/ofc/buildkit"
 	"github.com/ofcbuild/ofc/deploy"
 	"github.com/ofcbuild/ofc/internal/logging"
 	"github.com/ofcbuild/ofc/internal/retry"
-	"github.com/ofcbuild/ofc/migrations"
 	"github.com/ofcbuild/ofc/pipeline"
 	"github.com/ofcbuild/ofc/plan"
 	"github.com/ofcbuild/ofc/queue"
@@ -45,21 +42,13 @@ func run(ctx context.Context, look func(string) (string, bool)) error {
 	}
 	log := logging.New(os.Stderr, cfg.LogFormat).With("component", "builder", "builder", cfg.Name)
 
-	pool, err := retry.Value(ctx, log, "postgres", cfg.StartupWait, func(ctx context.Context) (*pgxpool.Pool, error) {
-		return store.Open(ctx, cfg.DatabaseURL)
-	})
+	pool, err := cfg.Postgres(ctx, log)
 	if err != nil {
 		return err
 	}
 	defer pool.Close()
-	if err := migrations.Apply(ctx, pool); err != nil {
-		return fmt.Errorf("apply migrations: %w", err)
-	}
 
-	q, err := retry.Value(ctx, log, "nats", cfg.StartupWait, func(ctx context.Context) (*queue.Queue, error) {
-		return queue.Connect(ctx, queue.Config{URL: cfg.NATSURL, Stream: cfg.QueueStream,
-			Subject: cfg.QueueSubject, MaxDeliver: cfg.MaxAttempts, Name: "ofc-" + cfg.Name})
-	})
+	q, err := cfg.Queue(ctx, log, queue.Config{MaxDeliver: cfg.MaxAttempts, Name: "ofc-" + cfg.Name})
 	if err != nil {
 		return err
 	}

@@ -13,7 +13,6 @@ import (
 	"syscall"
 	"time"
 
-	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/collectors"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
@@ -21,8 +20,6 @@ import (
 	"github.com/ofcbuild/ofc/api"
 	"github.com/ofcbuild/ofc/hook"
 	"github.com/ofcbuild/ofc/internal/logging"
-	"github.com/ofcbuild/ofc/internal/retry"
-	"github.com/ofcbuild/ofc/migrations"
 	"github.com/ofcbuild/ofc/queue"
 	"github.com/ofcbuild/ofc/store"
 )
@@ -43,21 +40,14 @@ func run(ctx context.Context, look func(string) (string, bool)) error {
 	}
 	log := logging.New(os.Stderr, cfg.LogFormat).With("component", "webhook")
 
-	pool, err := retry.Value(ctx, log, "postgres", cfg.StartupWait, func(ctx context.Context) (*pgxpool.Pool, error) {
-		return store.Open(ctx, cfg.DatabaseURL)
-	})
+	pool, err := cfg.Postgres(ctx, log)
 	if err != nil {
 		return err
 	}
 	defer pool.Close()
-	if err := migrations.Apply(ctx, pool); err != nil {
-		return fmt.Errorf("apply migrations: %w", err)
-	}
 	st := store.New(pool)
 
-	q, err := retry.Value(ctx, log, "nats", cfg.StartupWait, func(ctx context.Context) (*queue.Queue, error) {
-		return queue.Connect(ctx, queue.Config{URL: cfg.NATSURL, Stream: cfg.QueueStream, Subject: cfg.QueueSubject, Name: "ofc-webhook"})
-	})
+	q, err := cfg.Queue(ctx, log, queue.Config{Name: "ofc-webhook"})
 	if err != nil {
 		return err
 	}
