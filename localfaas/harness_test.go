@@ -6,10 +6,11 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
-	"os"
 	"strings"
 	"sync"
 	"testing"
+
+	"github.com/ofcbuild/ofc/internal/testenv"
 )
 
 const (
@@ -19,18 +20,10 @@ const (
 	otherImage   = "127.0.0.1:5000/owner/repo-fn@sha256:2222222222222222222222222222222222222222222222222222222222222222"
 )
 
-// registryAddr is the dev stack's registry. Without it the test skips,
-// unless CI=true, where a missing service is a failure.
+// registryAddr is the dev stack's registry (see testenv.Require).
 func registryAddr(t *testing.T) string {
 	t.Helper()
-	addr := os.Getenv("OFC_REGISTRY")
-	if addr == "" {
-		if os.Getenv("CI") == "true" {
-			t.Fatal("OFC_REGISTRY is not set; CI must start the registry")
-		}
-		t.Skip("OFC_REGISTRY is not set: run `make up` and source .dev/env to test against the registry")
-	}
-	return addr
+	return testenv.Get(t, "OFC_REGISTRY")
 }
 
 // knownImages resolves the images it was given and no others.

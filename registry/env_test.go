@@ -1,20 +1,13 @@
 package registry
 
 import (
-	"os"
 	"testing"
+
+	"github.com/ofcbuild/ofc/internal/testenv"
 )
 
-// registryAddr is the dev registry's address. Without it the test skips,
-// except under CI=true, where a missing service is a failure.
+// registryAddr is the dev registry's address (see testenv.Require).
 func registryAddr(t *testing.T) string {
 	t.Helper()
-	addr := os.Getenv("OFC_REGISTRY")
-	if addr == "" {
-		if os.Getenv("CI") == "true" {
-			t.Fatal("OFC_REGISTRY is not set, and CI=true requires the registry")
-		}
-		t.Skip("OFC_REGISTRY is not set: run `make up` and `. .dev/env` to test against the registry")
-	}
-	return addr
+	return testenv.Get(t, "OFC_REGISTRY")
 }

@@ -7,11 +7,12 @@ import (
 	"crypto/rand"
 	"encoding/hex"
 	"net/url"
-	"os"
 	"testing"
 	"time"
 
 	"github.com/jackc/pgx/v5"
+
+	"github.com/ofcbuild/ofc/internal/testenv"
 )
 
 // EnvURL names the variable holding the server's URL.
@@ -21,15 +22,7 @@ const EnvURL = "OFC_DATABASE_URL"
 // is skipped, or failed when CI=true, since CI must never skip silently.
 func ServerURL(t testing.TB) string {
 	t.Helper()
-	u := os.Getenv(EnvURL)
-	if u != "" {
-		return u
-	}
-	if os.Getenv("CI") == "true" {
-		t.Fatalf("%s is not set; CI needs Postgres", EnvURL)
-	}
-	t.Skipf("%s is not set; run `make up` to start Postgres", EnvURL)
-	return ""
+	return testenv.Get(t, EnvURL)
 }
 
 // Database creates an empty database named ofc_test_<random> and returns
