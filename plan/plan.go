@@ -30,6 +30,9 @@ type Config struct {
 	// StackFile is the stack file's path in the repository; default
 	// "stack.yml", with "stack.yaml" accepted in its place.
 	StackFile string
+	// StackFiles names another stack file for some repositories, keyed by
+	// "owner/repo" (any case): teams keep several, such as mobile.yml.
+	StackFiles map[string]string
 	// Lookup gives the variables ${NAME} in the stack file stands for. Nil
 	// leaves them all unset (empty, or their ${NAME:-default}).
 	Lookup func(name string) (string, bool)
@@ -64,7 +67,7 @@ func (p *Planner) Plan(ctx context.Context, ev pipeline.Event, srcDir, workDir s
 	if ev.Commit == "" {
 		return nil, fmt.Errorf("plan %s: the event names no commit", ev.Repo.FullName())
 	}
-	s, err := stack.LoadDir(ctx, srcDir, p.cfg.StackFile, p.cfg.Lookup)
+	s, err := stack.LoadDir(ctx, srcDir, p.stackFile(ev.Repo), p.cfg.Lookup)
 	if err != nil {
 		return nil, interrupted(ctx, err)
 	}
@@ -172,4 +175,14 @@ func interrupted(ctx context.Context, err error) error {
 		return pipeline.Transient(err)
 	}
 	return err
+}
+
+// stackFile is the stack file configured for repo.
+func (p *Planner) stackFile(repo pipeline.Repo) string {
+	for k, v := range p.cfg.StackFiles {
+		if strings.EqualFold(k, repo.FullName()) {
+			return v
+		}
+	}
+	return p.cfg.StackFile
 }

@@ -254,3 +254,25 @@ func TestPlanStackFileInAFolder(t *testing.T) {
 func localRef(owner, repo, fn, commit string) string {
 	return strings.ToLower("127.0.0.1:5000/" + owner + "/" + repo + "/" + fn + ":" + commit)
 }
+
+func TestPlanReadsTheStackFileConfiguredForTheRepository(t *testing.T) {
+	repo := writeRepo(t, map[string]string{
+		"stack.yml":      "functions:\n  web:\n    lang: dockerfile\n    handler: ./web\n",
+		"mobile.yml":     "functions:\n  app:\n    lang: dockerfile\n    handler: ./web\n",
+		"web/Dockerfile": "FROM busybox\n",
+	})
+	ev := event()
+	cfg := Config{ImageRef: localRef, StackFiles: map[string]string{strings.ToLower(ev.Repo.FullName()): "mobile.yml"}}
+	specs, err := New(cfg).Plan(context.Background(), ev, repo, t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(specs) != 1 || specs[0].Name != "app" {
+		t.Fatalf("planned %+v, want the function of mobile.yml", specs)
+	}
+	ev.Repo.Name = "other"
+	specs, err = New(cfg).Plan(context.Background(), ev, repo, t.TempDir())
+	if err != nil || len(specs) != 1 || specs[0].Name != "web" {
+		t.Fatalf("another repository planned %+v (%v), want stack.yml's function", specs, err)
+	}
+}

@@ -23,6 +23,7 @@ type config struct {
 	PublicURL        string
 	WorkDir          string
 	StackFile        string
+	StackFiles       map[string]string
 	Parallelism      int
 	MaxAttempts      int
 	ReadyTimeout     time.Duration
@@ -45,6 +46,7 @@ func readConfig(look envconfig.Lookup) (config, error) {
 		PublicURL:        r.String("OFC_PUBLIC_URL", "http://127.0.0.1:8080"),
 		WorkDir:          r.String("OFC_WORK_DIR", ""),
 		StackFile:        r.String("OFC_STACK_FILE", "stack.yml"),
+		StackFiles:       r.Pairs("OFC_STACK_FILES"),
 		Parallelism:      r.Int("OFC_BUILD_PARALLELISM", 2),
 		MaxAttempts:      r.Int("OFC_MAX_ATTEMPTS", 5),
 		ReadyTimeout:     r.Duration("OFC_DEPLOY_READY_TIMEOUT", 2*time.Minute),

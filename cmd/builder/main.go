@@ -82,7 +82,7 @@ func run(ctx context.Context, look func(string) (string, bool)) error {
 	runner, err := pipeline.NewRunner(pipeline.RunnerConfig{
 		Store:         store.New(pool),
 		Source:        source.New(source.Config{Tokens: cloneToken(cfg.GitHubToken)}),
-		Planner:       plan.New(plan.Config{ImageRef: reg.Ref, StackFile: cfg.StackFile}),
+		Planner:       plan.New(plan.Config{ImageRef: reg.Ref, StackFile: cfg.StackFile, StackFiles: cfg.StackFiles}),
 		Builder:       bk,
 		Deployer:      gw,
 		Reporter:      reporter,

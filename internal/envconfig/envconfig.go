@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"strconv"
+	"strings"
 	"time"
 )
 
@@ -84,6 +85,24 @@ func (r *Reader) Bool(key string, def bool) bool {
 		return def
 	}
 	return b
+}
+
+// Pairs returns key's value read as "k1=v1,k2=v2", or an empty map.
+func (r *Reader) Pairs(key string) map[string]string {
+	out := map[string]string{}
+	s := r.String(key, "")
+	if s == "" {
+		return out
+	}
+	for _, item := range strings.Split(s, ",") {
+		k, v, ok := strings.Cut(strings.TrimSpace(item), "=")
+		if !ok || k == "" || v == "" {
+			r.errs = append(r.errs, fmt.Errorf("%s: %q is not name=value", key, item))
+			continue
+		}
+		out[k] = v
+	}
+	return out
 }
 
 // Err is every error recorded so far, joined, or nil.
