@@ -9,4 +9,5 @@ if grep -qF " $DEV/" /proc/self/mounts; then
 	die "something is still mounted under .dev; not removing it"
 fi
 rm -rf "$DEV"
+[[ $PG_HOME == "$DEV" ]] || rm -rf "$PG_HOME"
 log "removed .dev"

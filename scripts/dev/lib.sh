@@ -15,7 +15,6 @@ LOGS="$DEV/logs"
 # shellcheck disable=SC2034
 {
 	PG_PORT=55432
-	PG_DATA="$DEV/pg"
 	# initdb and postgres refuse to run as root.
 	PG_USER=postgres
 	NATS_ADDR=127.0.0.1:54222
@@ -23,6 +22,30 @@ LOGS="$DEV/logs"
 	GATEWAY_ADDR=127.0.0.1:58080
 	BUILDKIT_SOCK="$DEV/buildkit/buildkitd.sock"
 	BUILDKIT_ADDR="unix://$BUILDKIT_SOCK"
+}
+
+# traversable DIR succeeds when every directory from / to DIR lets others
+# pass (o+x), as the Postgres user must to reach its data.
+traversable() {
+	local d="$1" mode
+	while [[ -n $d && $d != / ]]; do
+		mode="$(stat -c %a "$d")" || return 1
+		((8#${mode: -1} & 1)) || return 1
+		d="$(dirname "$d")"
+	done
+}
+
+# Postgres keeps its data in .dev/pg, unless the checkout sits in a
+# directory its user cannot pass (a home directory, a mktemp -d): then under
+# /var/lib/ofc-dev, in a directory named after the checkout.
+# shellcheck disable=SC2034
+{
+	PG_HOME="$DEV"
+	if ! traversable "$ROOT"; then
+		PG_HOME="/var/lib/ofc-dev/$(printf %s "$ROOT" | sha256sum | cut -c1-12)"
+	fi
+	PG_DATA="$PG_HOME/pg"
+	PG_LOG="$PG_HOME/postgres.log"
 }
 
 log() { printf '==> %s\n' "$*"; }

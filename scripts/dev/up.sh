@@ -45,8 +45,9 @@ init_postgres() {
 		synchronous_commit = off
 	EOF
 	chown "$PG_USER:" "$PG_DATA/dev.conf"
-	touch "$LOGS/postgres.log"
-	chown "$PG_USER:" "$LOGS/postgres.log"
+	touch "$PG_LOG"
+	chown "$PG_USER:" "$PG_LOG"
+	[[ $PG_LOG -ef $LOGS/postgres.log ]] || ln -sfn "$PG_LOG" "$LOGS/postgres.log"
 }
 
 start_postgres() {
@@ -62,7 +63,7 @@ start_postgres() {
 		refuse_foreign postgres "127.0.0.1:$PG_PORT"
 		init_postgres "$bin"
 		log "starting postgres on 127.0.0.1:$PG_PORT"
-		if ! runuser -u "$PG_USER" -- "$bin/pg_ctl" -D "$PG_DATA" -l "$LOGS/postgres.log" \
+		if ! runuser -u "$PG_USER" -- "$bin/pg_ctl" -D "$PG_DATA" -l "$PG_LOG" \
 			-w -t 60 start >/dev/null; then
 			show_log postgres
 			die "postgres did not start (log: .dev/logs/postgres.log)"
