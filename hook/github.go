@@ -11,12 +11,15 @@ import (
 // GitHub returns the handler for POST /webhooks/github. secret is the
 // webhook secret; deliveries not signed with it are answered 401.
 func GitHub(c Config, secret []byte) http.Handler {
+	bodies := &buffers{}
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		body, ok := readBody(w, r)
+		body, ok := readBody(w, r, bodies)
 		if !ok {
 			c.Metrics.outcome(pipeline.GitHub, "rejected")
 			return
 		}
+		// Parse copies what it keeps of the body.
+		defer bodies.put(body)
 		if err := scmgithub.Verify(secret, r.Header.Get(scmgithub.SignatureHeader), body); err != nil {
 			c.Logger.Warn("webhook signature refused", "provider", "github", "err", err,
 				"delivery", r.Header.Get("X-GitHub-Delivery"), "remote", r.RemoteAddr)

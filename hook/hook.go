@@ -8,7 +8,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"log/slog"
 	"net/http"
 	"time"
@@ -44,10 +43,12 @@ func writeReply(w http.ResponseWriter, code int, r reply) {
 	_ = json.NewEncoder(w).Encode(r)
 }
 
-// readBody reads at most MaxBody bytes; a larger body is answered 413.
-func readBody(w http.ResponseWriter, r *http.Request) ([]byte, bool) {
-	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, MaxBody))
+// readBody reads at most MaxBody bytes into a buffer of bodies; a larger
+// body is answered 413. The caller puts the buffer back once done with it.
+func readBody(w http.ResponseWriter, r *http.Request, bodies *buffers) ([]byte, bool) {
+	body, err := bodies.readAll(http.MaxBytesReader(w, r.Body, MaxBody), r.ContentLength)
 	if err != nil {
+		bodies.put(body)
 		var tooBig *http.MaxBytesError
 		if errors.As(err, &tooBig) {
 			writeReply(w, http.StatusRequestEntityTooLarge, reply{Status: "rejected",
@@ -70,18 +71,16 @@ func (c *Config) enqueue(ctx context.Context, w http.ResponseWriter, provider pi
 		now = c.Now
 	}
 	ev.ReceivedAt = now().UTC()
-	log := c.Logger.With("provider", provider, "delivery", ev.DeliveryID, "repo", ev.Repo.FullName(),
-		"branch", ev.Branch, "commit", ev.ShortCommit())
 
 	b, created, err := c.Recorder.RecordEvent(ctx, ev)
 	if err != nil {
-		log.Error("record event", "err", err)
+		c.log(ctx, slog.LevelError, "record event", provider, ev, slog.Any("err", err))
 		c.Metrics.outcome(provider, "unavailable")
 		writeReply(w, http.StatusServiceUnavailable, reply{Status: "unavailable", Message: "could not record the build; redeliver later"})
 		return
 	}
 	if err := c.Publisher.Publish(ctx, pipeline.BuildRequest{BuildID: b.ID, Event: ev}); err != nil {
-		log.Error("queue build", "build_id", b.ID, "err", err)
+		c.log(ctx, slog.LevelError, "queue build", provider, ev, slog.Int64("build_id", b.ID), slog.Any("err", err))
 		c.Metrics.outcome(provider, "unavailable")
 		writeReply(w, http.StatusServiceUnavailable, reply{Status: "unavailable", BuildID: b.ID, Message: "could not queue the build; redeliver later"})
 		return
@@ -90,7 +89,18 @@ func (c *Config) enqueue(ctx context.Context, w http.ResponseWriter, provider pi
 	if !created {
 		status = "duplicate"
 	}
-	log.Info("build queued", "build_id", b.ID, "status", status)
+	c.log(ctx, slog.LevelInfo, "build queued", provider, ev, slog.Int64("build_id", b.ID), slog.String("status", status))
 	c.Metrics.outcome(provider, status)
 	writeReply(w, http.StatusAccepted, reply{Status: status, BuildID: b.ID})
+}
+
+// log logs msg with what identifies the delivery, building those
+// attributes only when the level is enabled.
+func (c *Config) log(ctx context.Context, level slog.Level, msg string, p pipeline.Provider, ev pipeline.Event, attrs ...slog.Attr) {
+	if !c.Logger.Enabled(ctx, level) {
+		return
+	}
+	attrs = append([]slog.Attr{slog.String("provider", string(p)), slog.String("delivery", ev.DeliveryID),
+		slog.String("repo", ev.Repo.FullName()), slog.String("branch", ev.Branch), slog.String("commit", ev.ShortCommit())}, attrs...)
+	c.Logger.LogAttrs(ctx, level, msg, attrs...)
 }

@@ -33,6 +33,9 @@ type Config struct {
 	DuplicateWindow time.Duration
 	// Name is the connection's name, shown in the server's monitoring.
 	Name string
+	// PublishTimeout bounds the wait for JetStream's ack of a publish,
+	// whatever the caller's context allows.
+	PublishTimeout time.Duration
 }
 
 func (c *Config) defaults() {
@@ -54,6 +57,9 @@ func (c *Config) defaults() {
 	if c.DuplicateWindow <= 0 {
 		c.DuplicateWindow = time.Hour
 	}
+	if c.PublishTimeout <= 0 {
+		c.PublishTimeout = 10 * time.Second
+	}
 }
 
 // Queue is a connection to JetStream with the build stream in place.
@@ -73,7 +79,7 @@ func Connect(ctx context.Context, cfg Config) (*Queue, error) {
 	if err != nil {
 		return nil, fmt.Errorf("connect to nats %s: %w", cfg.URL, err)
 	}
-	js, err := jetstream.New(nc)
+	js, err := jetstream.New(nc, jetstream.WithPublishAsyncTimeout(cfg.PublishTimeout))
 	if err != nil {
 		nc.Close()
 		return nil, fmt.Errorf("jetstream: %w", err)
@@ -108,15 +114,26 @@ func (q *Queue) Ready(ctx context.Context) error {
 
 // Publish implements pipeline.Publisher. The delivery id is the message
 // id, so JetStream stores a redelivered webhook once.
+//
+// Concurrent publishes share the connection without each waiting for the
+// ack of the one before: the acks come back on one subscription, and each
+// caller waits for its own.
 func (q *Queue) Publish(ctx context.Context, req pipeline.BuildRequest) error {
 	data, err := json.Marshal(req)
 	if err != nil {
 		return fmt.Errorf("encode build request: %w", err)
 	}
-	_, err = q.js.Publish(ctx, q.cfg.Subject, data,
+	ack, err := q.js.PublishMsgAsync(&nats.Msg{Subject: q.cfg.Subject, Data: data},
 		jetstream.WithMsgID(req.Event.DeliveryID), jetstream.WithExpectStream(q.cfg.Stream))
 	if err != nil {
 		return fmt.Errorf("publish build %d: %w", req.BuildID, err)
 	}
-	return nil
+	select {
+	case <-ack.Ok():
+		return nil
+	case err := <-ack.Err():
+		return fmt.Errorf("publish build %d: %w", req.BuildID, err)
+	case <-ctx.Done():
+		return fmt.Errorf("publish build %d: %w", req.BuildID, ctx.Err())
+	}
 }

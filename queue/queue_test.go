@@ -2,6 +2,7 @@ package queue
 
 import (
 	"context"
+	"fmt"
 	"log/slog"
 	"testing"
 	"time"
@@ -105,5 +106,52 @@ func TestNakRedeliversAndAckRemoves(t *testing.T) {
 	}
 	if err := q.Ready(ctx); err != nil {
 		t.Fatalf("ready: %v", err)
+	}
+}
+
+func TestPublishFailsWhenTheStreamIsGone(t *testing.T) {
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	q, err := Connect(ctx, Config{URL: startNATS(t)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer q.Close()
+	if err := q.js.DeleteStream(ctx, q.cfg.Stream); err != nil {
+		t.Fatal(err)
+	}
+	if err := q.Publish(ctx, request(1, "d-1")); err == nil {
+		t.Fatal("Publish() = nil with no stream to store the request")
+	}
+}
+
+func TestConcurrentPublishesAreEachAcknowledged(t *testing.T) {
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	q, err := Connect(ctx, Config{URL: startNATS(t)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer q.Close()
+	const n = 200
+	errs := make(chan error, n)
+	for i := range n {
+		go func() { errs <- q.Publish(ctx, request(int64(i), fmt.Sprintf("d-%d", i%50))) }()
+	}
+	for range n {
+		if err := <-errs; err != nil {
+			t.Fatal(err)
+		}
+	}
+	st, err := q.js.Stream(ctx, q.cfg.Stream)
+	if err != nil {
+		t.Fatal(err)
+	}
+	info, err := st.Info(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if info.State.Msgs != 50 {
+		t.Fatalf("stream holds %d messages, want 50 (one per delivery)", info.State.Msgs)
 	}
 }

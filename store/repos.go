@@ -1,29 +1,40 @@
 package store
 
-// upsertRepo is a CTE that inserts the repository of an event, or brings
-// its details up to date, and yields its id. Text details an event leaves
-// empty keep their stored value, since not every forge event carries all.
-// Parameters: $1 provider, $2 owner, $3 name, $4 clone_url, $5 html_url,
-// $6 default_branch, $7 private.
+// upsertRepos is a CTE that inserts the repositories of a batch of events,
+// or brings their details up to date, and yields, as repo, their ids with
+// n, the 1-based position of each in the parameter arrays. Text details an
+// event leaves empty keep their stored value, since not every forge event
+// carries all. Parameters, one array element per repository: $1 provider,
+// $2 owner, $3 name, $4 clone_url, $5 html_url, $6 default_branch,
+// $7 private.
 //
 // A repository whose details have not changed is only read: an upsert
 // would lock its row until commit, and every push to the repository would
-// queue behind the one before.
-const upsertRepo = `found AS (
-	SELECT id, clone_url, html_url, default_branch, private FROM repos
-	WHERE owner = $2 AND name = $3 AND provider = $1
-		AND ($4 = '' OR clone_url = $4) AND ($5 = '' OR html_url = $5)
-		AND ($6 = '' OR default_branch = $6) AND private = $7
+// queue behind the one before. Changed ones are written in key order, so
+// that two batches changing the same repositories never deadlock.
+const upsertRepos = `want AS (
+	SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::bool[])
+		WITH ORDINALITY AS w(provider, owner, name, clone_url, html_url, default_branch, private, n)
+), found AS (
+	SELECT w.n, r.id, r.clone_url, r.html_url, r.default_branch, r.private
+	FROM want w JOIN repos r ON r.owner = w.owner AND r.name = w.name AND r.provider = w.provider
+	WHERE (w.clone_url = '' OR r.clone_url = w.clone_url) AND (w.html_url = '' OR r.html_url = w.html_url)
+		AND (w.default_branch = '' OR r.default_branch = w.default_branch) AND r.private = w.private
 ), changed AS (
-	INSERT INTO repos (provider, owner, name, clone_url, html_url, default_branch, private)
-	SELECT $1, $2, $3, $4, $5, $6, $7 WHERE NOT EXISTS (SELECT 1 FROM found)
+	INSERT INTO repos AS r (provider, owner, name, clone_url, html_url, default_branch, private)
+	SELECT w.provider, w.owner, w.name, w.clone_url, w.html_url, w.default_branch, w.private
+	FROM want w WHERE NOT EXISTS (SELECT 1 FROM found f WHERE f.n = w.n)
+	ORDER BY w.owner, w.name, w.provider
 	ON CONFLICT (owner, name, provider) DO UPDATE SET
-		clone_url      = COALESCE(NULLIF(EXCLUDED.clone_url, ''), repos.clone_url),
-		html_url       = COALESCE(NULLIF(EXCLUDED.html_url, ''), repos.html_url),
-		default_branch = COALESCE(NULLIF(EXCLUDED.default_branch, ''), repos.default_branch),
+		clone_url      = COALESCE(NULLIF(EXCLUDED.clone_url, ''), r.clone_url),
+		html_url       = COALESCE(NULLIF(EXCLUDED.html_url, ''), r.html_url),
+		default_branch = COALESCE(NULLIF(EXCLUDED.default_branch, ''), r.default_branch),
 		private        = EXCLUDED.private,
 		updated_at     = now()
-	RETURNING id, clone_url, html_url, default_branch, private
+	RETURNING r.id, r.provider, r.owner, r.name, r.clone_url, r.html_url, r.default_branch, r.private
 ), repo AS (
-	SELECT * FROM found UNION ALL SELECT * FROM changed
+	SELECT n, id, clone_url, html_url, default_branch, private FROM found
+	UNION ALL
+	SELECT w.n, c.id, c.clone_url, c.html_url, c.default_branch, c.private
+	FROM changed c JOIN want w ON w.owner = c.owner AND w.name = c.name AND w.provider = c.provider
 )`

@@ -19,7 +19,8 @@ import (
 // Store implements the pipeline's store interfaces on a pgx pool. It is
 // safe for concurrent use.
 type Store struct {
-	pool *pgxpool.Pool
+	pool   *pgxpool.Pool
+	events *batcher[pendingEvent, recorded]
 }
 
 var (
@@ -30,7 +31,9 @@ var (
 
 // New returns a Store on pool. The caller owns the pool and closes it.
 func New(pool *pgxpool.Pool) *Store {
-	return &Store{pool: pool}
+	s := &Store{pool: pool}
+	s.events = newEventRecorder(s)
+	return s
 }
 
 // defaultMaxConns is the pool size unless the URL sets pool_max_conns.

@@ -71,18 +71,20 @@ func Parse(eventType, deliveryID string, body []byte) (pipeline.Event, error) {
 	if eventType == "" {
 		return pipeline.Event{}, fmt.Errorf("%w: missing X-GitHub-Event header", ErrMalformed)
 	}
+	if eventType == EventPush {
+		if deliveryID == "" {
+			// Without the id a redelivery could not be told from a new push.
+			return pipeline.Event{}, fmt.Errorf("%w: missing X-GitHub-Delivery header", ErrMalformed)
+		}
+		// Checks, as it decodes, that the whole body is JSON.
+		return parsePush(deliveryID, body)
+	}
 	if !json.Valid(body) {
 		return pipeline.Event{}, fmt.Errorf("%w: %s body is not JSON", ErrMalformed, quote(eventType))
 	}
 	switch eventType {
 	case EventPing:
 		return pipeline.Event{}, parsePing(body)
-	case EventPush:
-		if deliveryID == "" {
-			// Without the id a redelivery could not be told from a new push.
-			return pipeline.Event{}, fmt.Errorf("%w: missing X-GitHub-Delivery header", ErrMalformed)
-		}
-		return parsePush(deliveryID, body)
 	default:
 		return pipeline.Event{}, &IgnoredError{
 			Event:  eventType,
@@ -107,16 +109,12 @@ func parsePing(body []byte) error {
 }
 
 func parsePush(deliveryID string, body []byte) (pipeline.Event, error) {
-	v, err := gh.ParseWebHook(EventPush, body)
+	p, err := decodePush(body)
 	if err != nil {
 		return pipeline.Event{}, fmt.Errorf("%w: push: %v", ErrMalformed, err)
 	}
-	p, ok := v.(*gh.PushEvent)
-	if !ok {
-		return pipeline.Event{}, fmt.Errorf("%w: push parsed as %T", ErrMalformed, v)
-	}
 
-	ref := p.GetRef()
+	ref := p.Ref
 	switch {
 	case ref == "":
 		return pipeline.Event{}, fmt.Errorf("%w: push without ref", ErrMalformed)
@@ -130,15 +128,15 @@ func parsePush(deliveryID string, body []byte) (pipeline.Event, error) {
 		return pipeline.Event{}, fmt.Errorf("%w: push: ref %s is not a valid branch ref", ErrMalformed, quote(ref))
 	}
 
-	after := p.GetAfter()
-	if p.GetDeleted() || isZeroSHA(after) {
+	after := p.After
+	if p.Deleted || isZeroSHA(after) {
 		return pipeline.Event{}, ignoredPush("branch %s deleted: nothing to build", quote(branch))
 	}
 	if !commitRe.MatchString(after) {
 		return pipeline.Event{}, fmt.Errorf("%w: push of %s: after %s is not a commit SHA", ErrMalformed, ref, quote(after))
 	}
 
-	repo, err := repoOf(p.GetRepo())
+	repo, err := repoOf(p)
 	if err != nil {
 		return pipeline.Event{}, fmt.Errorf("%w: push of %s: %v", ErrMalformed, ref, err)
 	}
@@ -150,55 +148,48 @@ func parsePush(deliveryID string, body []byte) (pipeline.Event, error) {
 		Ref:            ref,
 		Branch:         branch,
 		Commit:         after,
-		InstallationID: p.GetInstallation().GetID(),
+		InstallationID: p.InstallationID,
+		Message:        p.HeadCommit.Message,
 	}
-	if hc := p.GetHeadCommit(); hc != nil {
-		ev.Message = hc.GetMessage()
-		ev.Author = authorOf(hc.GetAuthor())
+	// Forges show the name the author gave git, else their login.
+	if ev.Author = p.HeadCommit.AuthorName; ev.Author == "" {
+		ev.Author = p.HeadCommit.AuthorLogin
 	}
 	return ev, nil
 }
 
-func repoOf(r *gh.PushEventRepository) (pipeline.Repo, error) {
-	if r == nil {
+func repoOf(p pushPayload) (pipeline.Repo, error) {
+	if !p.HasRepo {
 		return pipeline.Repo{}, errors.New("no repository")
 	}
-	owner := r.GetOwner().GetLogin()
+	r := p.Repo
+	owner := r.OwnerLogin
 	if owner == "" {
 		// Older push payloads name the owner only by name.
-		owner = r.GetOwner().GetName()
+		owner = r.OwnerName
 	}
 	if !ownerRe.MatchString(owner) {
 		return pipeline.Repo{}, fmt.Errorf("repository owner %s is not a valid name", quote(owner))
 	}
-	name := r.GetName()
-	if !nameRe.MatchString(name) || name == "." || name == ".." {
-		return pipeline.Repo{}, fmt.Errorf("repository name %s is not a valid name", quote(name))
+	if !nameRe.MatchString(r.Name) || r.Name == "." || r.Name == ".." {
+		return pipeline.Repo{}, fmt.Errorf("repository name %s is not a valid name", quote(r.Name))
 	}
-	if r.GetCloneURL() == "" {
-		return pipeline.Repo{}, fmt.Errorf("repository %s/%s has no clone_url", owner, name)
+	if r.CloneURL == "" {
+		return pipeline.Repo{}, fmt.Errorf("repository %s/%s has no clone_url", owner, r.Name)
 	}
-	def := r.GetDefaultBranch()
+	def := r.DefaultBranch
 	if def == "" {
-		def = r.GetMasterBranch()
+		def = r.MasterBranch
 	}
 	return pipeline.Repo{
 		Provider:      pipeline.GitHub,
 		Owner:         owner,
-		Name:          name,
-		CloneURL:      r.GetCloneURL(),
-		HTMLURL:       r.GetHTMLURL(),
+		Name:          r.Name,
+		CloneURL:      r.CloneURL,
+		HTMLURL:       r.HTMLURL,
 		DefaultBranch: def,
-		Private:       r.GetPrivate(),
+		Private:       r.Private,
 	}, nil
-}
-
-// authorOf prefers the name the author gave git, as forges show it.
-func authorOf(a *gh.CommitAuthor) string {
-	if name := a.GetName(); name != "" {
-		return name
-	}
-	return a.GetLogin()
 }
 
 func ignoredPush(format string, args ...any) *IgnoredError {

@@ -1,0 +1,106 @@
+package github
+
+import "encoding/json"
+
+// pushPayload holds the fields of a push payload that make a build, as
+// GitHub documents them. A null or missing value reads as the zero value.
+type pushPayload struct {
+	Ref     string
+	After   string
+	Deleted bool
+	// HasRepo tells that repository was an object, not null or missing.
+	HasRepo        bool
+	Repo           pushRepo
+	InstallationID int64
+	HeadCommit     headCommit
+}
+
+type pushRepo struct {
+	Name string
+	// OwnerLogin is owner.login, OwnerName owner.name: older payloads
+	// name the owner only by name.
+	OwnerLogin, OwnerName string
+	CloneURL, HTMLURL     string
+	// DefaultBranch is default_branch; older payloads call it
+	// master_branch.
+	DefaultBranch, MasterBranch string
+	Private                     bool
+}
+
+type headCommit struct {
+	Message string
+	// AuthorName is the name the author gave git, AuthorLogin their
+	// GitHub login (author.username).
+	AuthorName, AuthorLogin string
+}
+
+// decodePush decodes body, checking that all of it is JSON, into the
+// fields of a push that make a build. encoding/json skips the kilobytes of
+// commits, users and URLs the build does not use without allocating them,
+// which is what makes it cheap enough for the webhook's hot path.
+func decodePush(body []byte) (pushPayload, error) {
+	var p jsonPush
+	if err := json.Unmarshal(body, &p); err != nil {
+		return pushPayload{}, err
+	}
+	return p.payload(), nil
+}
+
+// jsonPush is the push payload as encoding/json decodes it: only the
+// fields a build uses, as pointers so that null and missing read as unset.
+type jsonPush struct {
+	Ref     *string `json:"ref"`
+	After   *string `json:"after"`
+	Deleted *bool   `json:"deleted"`
+	Repo    *struct {
+		Name  *string `json:"name"`
+		Owner *struct {
+			Login *string `json:"login"`
+			Name  *string `json:"name"`
+		} `json:"owner"`
+		CloneURL      *string `json:"clone_url"`
+		HTMLURL       *string `json:"html_url"`
+		DefaultBranch *string `json:"default_branch"`
+		MasterBranch  *string `json:"master_branch"`
+		Private       *bool   `json:"private"`
+	} `json:"repository"`
+	Installation *struct {
+		ID *int64 `json:"id"`
+	} `json:"installation"`
+	HeadCommit *struct {
+		Message *string `json:"message"`
+		Author  *struct {
+			Name  *string `json:"name"`
+			Login *string `json:"username"`
+		} `json:"author"`
+	} `json:"head_commit"`
+}
+
+func deref[T any](p *T) (v T) {
+	if p != nil {
+		v = *p
+	}
+	return v
+}
+
+func (p jsonPush) payload() pushPayload {
+	out := pushPayload{Ref: deref(p.Ref), After: deref(p.After), Deleted: deref(p.Deleted)}
+	if r := p.Repo; r != nil {
+		out.HasRepo = true
+		out.Repo = pushRepo{Name: deref(r.Name), CloneURL: deref(r.CloneURL), HTMLURL: deref(r.HTMLURL),
+			DefaultBranch: deref(r.DefaultBranch), MasterBranch: deref(r.MasterBranch), Private: deref(r.Private)}
+		if o := r.Owner; o != nil {
+			out.Repo.OwnerLogin, out.Repo.OwnerName = deref(o.Login), deref(o.Name)
+		}
+	}
+	if i := p.Installation; i != nil {
+		out.InstallationID = deref(i.ID)
+	}
+	if h := p.HeadCommit; h != nil {
+		out.HeadCommit.Message = deref(h.Message)
+		if a := h.Author; a != nil {
+			out.HeadCommit.AuthorName, out.HeadCommit.AuthorLogin = deref(a.Name), deref(a.Login)
+		}
+	}
+	return out
+}
