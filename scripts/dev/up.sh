@@ -26,7 +26,7 @@ init_postgres() {
 	runuser -u "$PG_USER" -- test -w "$PG_DATA" ||
 		die "user $PG_USER cannot reach $PG_DATA: every directory above it needs o+x"
 	if [[ ! -s $PG_DATA/PG_VERSION ]]; then
-		log "creating Postgres cluster in .dev/pg"
+		log "creating Postgres cluster in ${PG_DATA#"$ROOT"/}"
 		if ! runuser -u "$PG_USER" -- "$bin/initdb" -D "$PG_DATA" -U postgres --auth=trust \
 			-E UTF8 --no-locale >"$LOGS/initdb.log" 2>&1; then
 			tail -n 20 "$LOGS/initdb.log" >&2
