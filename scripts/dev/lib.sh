@@ -74,7 +74,10 @@ pid_of() {
 	pid="$(<"$pidfile")"
 	[[ $pid =~ ^[0-9]+$ ]] || return 1
 	alive "$pid" || return 1
-	tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null | grep -qF "$DEV" || return 1
+	# Postgres is named by its data directory, which may live outside .dev.
+	local mark="$DEV"
+	[[ $1 == postgres ]] && mark="$PG_DATA"
+	tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null | grep -qF "$mark" || return 1
 	echo "$pid"
 }
 
