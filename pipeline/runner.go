@@ -90,12 +90,12 @@ func (r *Runner) Handle(ctx context.Context, d Delivery) {
 	claimed, err := r.cfg.Store.ClaimBuild(ctx, req.BuildID, 4*r.cfg.Heartbeat)
 	if err != nil {
 		log.Error("claim build", "err", err)
-		r.settle(ctx, log, d, d.Nak(ctx, r.cfg.RetryDelay))
+		settle(log, d.Nak(ctx, r.cfg.RetryDelay))
 		return
 	}
 	if !claimed {
 		log.Info("build is finished or running elsewhere; dropping duplicate delivery")
-		r.settle(ctx, log, d, d.Ack(ctx))
+		settle(log, d.Ack(ctx))
 		return
 	}
 
@@ -106,23 +106,25 @@ func (r *Runner) Handle(ctx context.Context, d Delivery) {
 	n, max := d.Attempt()
 	switch {
 	case err == nil:
-		r.settle(ctx, log, d, d.Ack(ctx))
+		settle(log, d.Ack(ctx))
 	case IsTransient(err) && n < max:
 		log.Warn("transient failure; build goes back to the queue", "err", err, "attempt", n, "max", max)
 		if rerr := r.cfg.Store.RequeueBuild(ctx, req.BuildID, err.Error()); rerr != nil {
 			log.Error("requeue build", "err", rerr)
 		}
-		r.settle(ctx, log, d, d.Nak(ctx, r.cfg.RetryDelay))
+		settle(log, d.Nak(ctx, r.cfg.RetryDelay))
 	default:
 		// Out of attempts, or the store itself failed at the end: record
 		// what can be recorded and take the request off the queue.
 		log.Error("build could not finish", "err", err, "attempt", n, "max", max)
 		r.finish(ctx, log, req.Event, req.BuildID, Error, "", fmt.Sprintf("gave up after %d attempts: %v", n, err))
-		r.settle(ctx, log, d, d.Term(ctx, err.Error()))
+		settle(log, d.Term(ctx, err.Error()))
 	}
 }
 
-func (r *Runner) settle(_ context.Context, log *slog.Logger, _ Delivery, err error) {
+// settle logs a failure to tell the queue how a delivery ended; the queue
+// then redelivers it, and the claim in the store makes that harmless.
+func settle(log *slog.Logger, err error) {
 	if err != nil {
 		log.Error("settle delivery with the queue", "err", err)
 	}

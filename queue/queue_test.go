@@ -51,16 +51,8 @@ func TestRedeliveredWebhookIsQueuedOnce(t *testing.T) {
 	if err := q.Publish(ctx, request(2, "delivery-2")); err != nil {
 		t.Fatal(err)
 	}
-	st, err := q.js.Stream(ctx, q.cfg.Stream)
-	if err != nil {
-		t.Fatal(err)
-	}
-	info, err := st.Info(ctx)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if info.State.Msgs != 2 {
-		t.Fatalf("stream holds %d messages, want 2 (one per delivery)", info.State.Msgs)
+	if got := streamMsgs(t, q); got != 2 {
+		t.Fatalf("stream holds %d messages, want 2 (one per delivery)", got)
 	}
 }
 
@@ -143,6 +135,15 @@ func TestConcurrentPublishesAreEachAcknowledged(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
+	if got := streamMsgs(t, q); got != 50 {
+		t.Fatalf("stream holds %d messages, want 50 (one per delivery)", got)
+	}
+}
+
+// streamMsgs is how many requests the build stream holds.
+func streamMsgs(t *testing.T, q *Queue) uint64 {
+	t.Helper()
+	ctx := context.Background()
 	st, err := q.js.Stream(ctx, q.cfg.Stream)
 	if err != nil {
 		t.Fatal(err)
@@ -151,7 +152,5 @@ func TestConcurrentPublishesAreEachAcknowledged(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if info.State.Msgs != 50 {
-		t.Fatalf("stream holds %d messages, want 50 (one per delivery)", info.State.Msgs)
-	}
+	return info.State.Msgs
 }

@@ -1,13 +1,11 @@
 package test
 
 import (
-	"context"
 	"crypto/rand"
 	"encoding/hex"
 	"fmt"
 	"net"
 	"net/http"
-	"net/url"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -16,9 +14,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/jackc/pgx/v5"
-
 	"github.com/ofcbuild/ofc/status/github/githubtest"
+	"github.com/ofcbuild/ofc/store/pgtest"
 )
 
 // binaries are built once per test run.
@@ -80,7 +77,7 @@ func newSystem(t *testing.T, builders int) *system {
 	svc := requireServices(t)
 	id := randomID()
 	s := &system{t: t, svc: svc, Secret: "e2e-secret-" + id, GitHub: githubtest.New(t)}
-	s.dbURL = freshDatabase(t, svc.DatabaseURL, "ofc_e2e_"+id)
+	s.dbURL = pgtest.Database(t)
 	addr := freePort(t)
 	s.WebhookURL = "http://" + addr
 	s.env = []string{
@@ -177,32 +174,4 @@ func freePort(t *testing.T) string {
 	}
 	defer l.Close()
 	return l.Addr().String()
-}
-
-// freshDatabase creates a database for one test and drops it afterwards.
-func freshDatabase(t *testing.T, serverURL, name string) string {
-	t.Helper()
-	ctx := context.Background()
-	conn, err := pgx.Connect(ctx, serverURL)
-	if err != nil {
-		t.Fatalf("connect to postgres: %v", err)
-	}
-	if _, err := conn.Exec(ctx, "CREATE DATABASE "+pgx.Identifier{name}.Sanitize()); err != nil {
-		t.Fatalf("create database: %v", err)
-	}
-	conn.Close(ctx)
-	t.Cleanup(func() {
-		conn, err := pgx.Connect(ctx, serverURL)
-		if err != nil {
-			return
-		}
-		defer conn.Close(ctx)
-		_, _ = conn.Exec(ctx, "DROP DATABASE IF EXISTS "+pgx.Identifier{name}.Sanitize()+" WITH (FORCE)")
-	})
-	u, err := url.Parse(serverURL)
-	if err != nil {
-		t.Fatal(err)
-	}
-	u.Path = "/" + name
-	return u.String()
 }
