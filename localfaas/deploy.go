@@ -1,6 +1,7 @@
 package localfaas
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"net/http"
@@ -47,6 +48,7 @@ func (s *Server) deployFunction(create bool) http.HandlerFunc {
 
 		now := time.Now().UTC()
 		fn := Function{Deployment: fd, Ref: ref, Replicas: 1, CreatedAt: now, UpdatedAt: now}
+		old, _ := s.state.Function(name)
 		if create {
 			err = s.state.CreateFunction(fn)
 		} else {
@@ -57,12 +59,29 @@ func (s *Server) deployFunction(create bool) http.HandlerFunc {
 			return
 		}
 		if err := s.runtime.Apply(r.Context(), fn); err != nil {
-			s.log.Error("run function", "function", name, "ref", ref, "err", err)
-			http.Error(w, fmt.Sprintf("function %s is recorded but could not be run: %v", name, err), http.StatusInternalServerError)
+			s.log.Warn("run function", "function", name, "ref", ref, "err", err)
+			s.undeploy(context.WithoutCancel(r.Context()), name, create, old)
+			runtimeError(w, fmt.Errorf("function %s: %w", name, err))
 			return
 		}
 		s.log.Info("function deployed", "function", name, "image", fd.Image, "ref", ref, "created", create)
 		w.WriteHeader(http.StatusAccepted)
+	}
+}
+
+// undeploy takes back the record of a deployment the runtime could not
+// run: a new function is forgotten, an updated one gets its previous
+// record back (the runtime kept its previous version running). Nothing is
+// left half-created.
+func (s *Server) undeploy(ctx context.Context, name string, created bool, old Function) {
+	var err error
+	if created {
+		err = errors.Join(s.runtime.Remove(ctx, name), s.state.DeleteFunction(name))
+	} else {
+		_, err = s.state.UpdateFunction(old)
+	}
+	if err != nil {
+		s.log.Error("undo a failed deployment", "function", name, "err", err)
 	}
 }
 

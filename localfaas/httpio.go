@@ -38,3 +38,13 @@ func stateError(w http.ResponseWriter, err error) {
 		http.Error(w, err.Error(), http.StatusInternalServerError)
 	}
 }
+
+// runtimeError answers a runtime's failure: 400 when the deployment is at
+// fault (ErrNotStarted), 500 otherwise.
+func runtimeError(w http.ResponseWriter, err error) {
+	if errors.Is(err, ErrNotStarted) {
+		http.Error(w, err.Error(), http.StatusBadRequest)
+		return
+	}
+	http.Error(w, err.Error(), http.StatusInternalServerError)
+}

@@ -29,14 +29,22 @@ func (s *Server) scaleFunction(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, fmt.Sprintf("replicas %d: at most %d", req.Replicas, maxReplicas), http.StatusBadRequest)
 		return
 	}
+	old, ok := s.state.Function(name)
+	if !ok {
+		http.Error(w, fmt.Sprintf("function %s not found", name), http.StatusNotFound)
+		return
+	}
 	fn, err := s.state.ScaleFunction(name, req.Replicas)
 	if err != nil {
 		stateError(w, err)
 		return
 	}
 	if err := s.runtime.Apply(r.Context(), fn); err != nil {
-		s.log.Error("scale function", "function", name, "replicas", req.Replicas, "err", err)
-		http.Error(w, fmt.Sprintf("scale function %s: %v", name, err), http.StatusInternalServerError)
+		s.log.Warn("scale function", "function", name, "replicas", req.Replicas, "err", err)
+		if _, uerr := s.state.ScaleFunction(name, old.Replicas); uerr != nil {
+			s.log.Error("undo a failed scale", "function", name, "err", uerr)
+		}
+		runtimeError(w, fmt.Errorf("scale function %s: %w", name, err))
 		return
 	}
 	s.log.Info("function scaled", "function", name, "replicas", req.Replicas)

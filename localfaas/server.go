@@ -78,12 +78,26 @@ func New(cfg Config) (*Server, error) {
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.mux.ServeHTTP(w, r) }
 
 // Restore applies every recorded function to the runtime, so that what
-// was deployed before a restart runs again.
+// was deployed before a restart runs again (a runtime that adopted its
+// containers finds nothing to do), and removes what runs without a record.
 func (s *Server) Restore(ctx context.Context) error {
 	var errs []error
 	for _, fn := range s.state.Functions() {
 		if err := s.runtime.Apply(ctx, fn); err != nil {
 			errs = append(errs, fmt.Errorf("restore %s: %w", fn.Name(), err))
+		}
+	}
+	running, err := s.runtime.Running(ctx)
+	if err != nil {
+		errs = append(errs, fmt.Errorf("restore: %w", err))
+	}
+	for _, name := range running {
+		if _, ok := s.state.Function(name); ok {
+			continue
+		}
+		s.log.Info("removing a function that is not recorded", "function", name)
+		if err := s.runtime.Remove(ctx, name); err != nil {
+			errs = append(errs, fmt.Errorf("restore: %w", err))
 		}
 	}
 	return errors.Join(errs...)

@@ -4,6 +4,9 @@ import (
 	"errors"
 	"fmt"
 	"net"
+	"time"
+
+	"github.com/ofcbuild/ofc/internal/envconfig"
 )
 
 // Config is what localfaas needs, read from OFC_* variables.
@@ -15,43 +18,73 @@ type Config struct {
 	// User and Password guard /system/* with basic auth.
 	User     string
 	Password string
-	// StateDir keeps deployments and secrets across restarts; empty keeps
-	// them in memory only.
+	// StateDir keeps deployments and secrets across restarts, and the
+	// runtime's files; empty keeps them in memory (runtime "none" only).
 	StateDir string
+	// Runtime is "containerd" (run the functions) or "none" (record them).
+	Runtime string
+	// Containerd is how the containerd runtime is set up.
+	Containerd ContainerdConfig
 }
+
+// ContainerdConfig is the containerd runtime's part of Config.
+type ContainerdConfig struct {
+	Address      string
+	Namespace    string
+	Bridge       string
+	Subnet       string
+	CNIBinDir    string
+	StartTimeout time.Duration
+}
+
+// Runtimes localfaas knows.
+const (
+	runtimeContainerd = "containerd"
+	runtimeNone       = "none"
+)
 
 // Defaults of the optional variables.
 const (
-	defaultAddr     = "127.0.0.1:58080"
-	defaultRegistry = "127.0.0.1:5000"
+	defaultAddr       = "127.0.0.1:58080"
+	defaultRegistry   = "127.0.0.1:5000"
+	defaultContainerd = "/run/containerd/containerd.sock"
 )
 
-// loadConfig reads the configuration through getenv, so tests never touch
+// loadConfig reads the configuration through look, so tests never touch
 // the process environment.
-func loadConfig(getenv func(string) string) (Config, error) {
+func loadConfig(look envconfig.Lookup) (Config, error) {
+	env := envconfig.New(look)
 	cfg := Config{
-		Addr:     envOr(getenv, "OFC_LOCALFAAS_ADDR", defaultAddr),
-		Registry: envOr(getenv, "OFC_LOCALFAAS_REGISTRY", defaultRegistry),
-		User:     getenv("OFC_GATEWAY_USER"),
-		Password: getenv("OFC_GATEWAY_PASSWORD"),
-		StateDir: getenv("OFC_LOCALFAAS_STATE_DIR"),
+		Addr:     env.String("OFC_LOCALFAAS_ADDR", defaultAddr),
+		Registry: env.String("OFC_LOCALFAAS_REGISTRY", defaultRegistry),
+		User:     env.Required("OFC_GATEWAY_USER", "it guards /system/*"),
+		Password: env.Required("OFC_GATEWAY_PASSWORD", "it guards /system/*"),
+		StateDir: env.String("OFC_LOCALFAAS_STATE_DIR", ""),
+		Runtime:  env.String("OFC_LOCALFAAS_RUNTIME", runtimeContainerd),
+		Containerd: ContainerdConfig{
+			Address:      env.String("OFC_LOCALFAAS_CONTAINERD", defaultContainerd),
+			Namespace:    env.String("OFC_LOCALFAAS_NAMESPACE", "ofc"),
+			Bridge:       env.String("OFC_LOCALFAAS_BRIDGE", "ofc0"),
+			Subnet:       env.String("OFC_LOCALFAAS_SUBNET", "10.62.0.0/16"),
+			CNIBinDir:    env.String("OFC_LOCALFAAS_CNI_BIN", "/usr/lib/cni"),
+			StartTimeout: env.Duration("OFC_LOCALFAAS_START_TIMEOUT", 20*time.Second),
+		},
 	}
-	var errs []error
+	errs := []error{env.Err()}
 	if _, _, err := net.SplitHostPort(cfg.Addr); err != nil {
 		errs = append(errs, fmt.Errorf("OFC_LOCALFAAS_ADDR %q: want host:port", cfg.Addr))
 	}
-	if cfg.User == "" {
-		errs = append(errs, errors.New("OFC_GATEWAY_USER is required"))
-	}
-	if cfg.Password == "" {
-		errs = append(errs, errors.New("OFC_GATEWAY_PASSWORD is required"))
+	switch cfg.Runtime {
+	case runtimeNone:
+	case runtimeContainerd:
+		if cfg.StateDir == "" {
+			errs = append(errs, errors.New("OFC_LOCALFAAS_STATE_DIR is required with the containerd runtime: it keeps the functions that run"))
+		}
+		if _, _, err := net.ParseCIDR(cfg.Containerd.Subnet); err != nil {
+			errs = append(errs, fmt.Errorf("OFC_LOCALFAAS_SUBNET %q: want a CIDR such as 10.62.0.0/16", cfg.Containerd.Subnet))
+		}
+	default:
+		errs = append(errs, fmt.Errorf("OFC_LOCALFAAS_RUNTIME %q: want %s or %s", cfg.Runtime, runtimeContainerd, runtimeNone))
 	}
 	return cfg, errors.Join(errs...)
-}
-
-func envOr(getenv func(string) string, key, fallback string) string {
-	if v := getenv(key); v != "" {
-		return v
-	}
-	return fallback
 }

@@ -1,20 +1,32 @@
 // Command localfaas serves an OpenFaaS-gateway-compatible API on one
 // machine, for the development stack and tests: deploy, update, scale,
 // delete and describe functions, keep secrets, with basic auth on
-// /system/*. Images are resolved in a plain-HTTP registry before a deploy
-// is accepted; functions are recorded but not yet run, so invocations
-// answer 503.
+// /system/*, and invoke them on /function/<name>. Images are resolved in a
+// plain-HTTP registry before a deploy is accepted, and run as containerd
+// containers on a CNI bridge.
 //
 // Environment:
 //
-//	OFC_LOCALFAAS_ADDR       listen address (default 127.0.0.1:58080)
-//	OFC_LOCALFAAS_REGISTRY   plain-HTTP registry host:port (default 127.0.0.1:5000)
-//	OFC_GATEWAY_USER         basic auth user for /system/* (required)
-//	OFC_GATEWAY_PASSWORD     basic auth password for /system/* (required)
-//	OFC_LOCALFAAS_STATE_DIR  directory keeping functions and secrets across
-//	                         restarts (default: none, kept in memory)
+//	OFC_LOCALFAAS_ADDR           listen address (default 127.0.0.1:58080)
+//	OFC_LOCALFAAS_REGISTRY       plain-HTTP registry host:port (default 127.0.0.1:5000)
+//	OFC_GATEWAY_USER             basic auth user for /system/* (required)
+//	OFC_GATEWAY_PASSWORD         basic auth password for /system/* (required)
+//	OFC_LOCALFAAS_STATE_DIR      directory keeping functions, secrets and the
+//	                             runtime's files across restarts (required
+//	                             with containerd)
+//	OFC_LOCALFAAS_RUNTIME        containerd (default) or none (record only)
+//	OFC_LOCALFAAS_CONTAINERD     containerd socket (default /run/containerd/containerd.sock)
+//	OFC_LOCALFAAS_NAMESPACE      containerd namespace (default ofc)
+//	OFC_LOCALFAAS_BRIDGE         CNI bridge (default ofc0)
+//	OFC_LOCALFAAS_SUBNET         bridge subnet (default 10.62.0.0/16)
+//	OFC_LOCALFAAS_CNI_BIN        CNI plugins (default /usr/lib/cni)
+//	OFC_LOCALFAAS_START_TIMEOUT  how long a new container has to answer
+//	                             /_/health (default 20s)
 //
-// SIGINT or SIGTERM stops it after in-flight requests finish.
+// SIGINT or SIGTERM stops it after in-flight requests finish; the
+// functions keep running and are adopted by the next start.
+// `localfaas teardown` removes every container, image, mount and the bridge
+// instead.
 package main
 
 import (
@@ -38,13 +50,25 @@ const shutdownGrace = 10 * time.Second
 
 func main() {
 	logger := slog.New(slog.NewJSONHandler(os.Stderr, nil))
-	cfg, err := loadConfig(os.Getenv)
+	cfg, err := loadConfig(os.LookupEnv)
 	if err != nil {
 		logger.Error("localfaas: bad configuration", "err", err)
 		os.Exit(2)
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGINT, syscall.SIGTERM)
 	defer stop()
+
+	if len(os.Args) > 1 {
+		if os.Args[1] != "teardown" || len(os.Args) > 2 {
+			logger.Error("localfaas: usage: localfaas [teardown]")
+			os.Exit(2)
+		}
+		if err := teardown(ctx, cfg, logger); err != nil {
+			logger.Error("localfaas teardown", "err", err)
+			os.Exit(1)
+		}
+		return
+	}
 
 	ln, err := net.Listen("tcp", cfg.Addr)
 	if err != nil {
@@ -71,17 +95,24 @@ func serve(ctx context.Context, ln net.Listener, cfg Config, logger *slog.Logger
 	if err != nil {
 		return err
 	}
+	rt, closeRuntime, err := newRuntime(ctx, cfg, state, logger)
+	if err != nil {
+		return err
+	}
+	defer closeRuntime()
 	version, sha := buildVersion()
 	srv, err := localfaas.New(localfaas.Config{
 		Username: cfg.User, Password: cfg.Password,
-		Resolver: resolver, State: state, Runtime: localfaas.NoRuntime{},
+		Resolver: resolver, State: state, Runtime: rt,
 		Version: version, SHA: sha, Logger: logger,
 	})
 	if err != nil {
 		return err
 	}
+	// A function that no longer starts must not keep the others from
+	// being served: it is reported and the gateway comes up.
 	if err := srv.Restore(ctx); err != nil {
-		return fmt.Errorf("restore functions: %w", err)
+		logger.Error("some recorded functions could not be run again", "err", err)
 	}
 
 	hs := &http.Server{
@@ -90,7 +121,7 @@ func serve(ctx context.Context, ln net.Listener, cfg Config, logger *slog.Logger
 	}
 	done := make(chan error, 1)
 	go func() { done <- hs.Serve(ln) }()
-	logger.Info("localfaas ready", "addr", ln.Addr().String(), "registry", cfg.Registry,
+	logger.Info("localfaas ready", "addr", ln.Addr().String(), "registry", cfg.Registry, "runtime", cfg.Runtime,
 		"state_dir", cfg.StateDir, "functions", len(state.Functions()))
 
 	select {

@@ -9,10 +9,17 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/ofcbuild/ofc/internal/envconfig"
 )
 
-func env(vars map[string]string) func(string) string {
-	return func(k string) string { return vars[k] }
+func env(vars map[string]string) envconfig.Lookup { return envconfig.Map(vars) }
+
+// defaultContainerdConfig is the containerd runtime's part of the
+// configuration when no variable sets it.
+var defaultContainerdConfig = ContainerdConfig{
+	Address: "/run/containerd/containerd.sock", Namespace: "ofc", Bridge: "ofc0",
+	Subnet: "10.62.0.0/16", CNIBinDir: "/usr/lib/cni", StartTimeout: 20 * time.Second,
 }
 
 func TestLoadConfig(t *testing.T) {
@@ -24,16 +31,50 @@ func TestLoadConfig(t *testing.T) {
 	}{
 		{
 			name: "defaults",
-			vars: map[string]string{"OFC_GATEWAY_USER": "admin", "OFC_GATEWAY_PASSWORD": "pw"},
-			want: Config{Addr: "127.0.0.1:58080", Registry: "127.0.0.1:5000", User: "admin", Password: "pw"},
+			vars: map[string]string{"OFC_GATEWAY_USER": "admin", "OFC_GATEWAY_PASSWORD": "pw", "OFC_LOCALFAAS_STATE_DIR": "/var/lib/localfaas"},
+			want: Config{
+				Addr: "127.0.0.1:58080", Registry: "127.0.0.1:5000", User: "admin", Password: "pw",
+				StateDir: "/var/lib/localfaas", Runtime: "containerd",
+				Containerd: defaultContainerdConfig,
+			},
 		},
 		{
 			name: "everything set",
 			vars: map[string]string{
 				"OFC_LOCALFAAS_ADDR": "0.0.0.0:8080", "OFC_LOCALFAAS_REGISTRY": "registry.local:5001",
-				"OFC_GATEWAY_USER": "u", "OFC_GATEWAY_PASSWORD": "p", "OFC_LOCALFAAS_STATE_DIR": "/var/lib/localfaas",
+				"OFC_GATEWAY_USER": "u", "OFC_GATEWAY_PASSWORD": "p", "OFC_LOCALFAAS_STATE_DIR": "/srv/lf",
+				"OFC_LOCALFAAS_CONTAINERD": "/srv/c.sock", "OFC_LOCALFAAS_NAMESPACE": "fn", "OFC_LOCALFAAS_BRIDGE": "fn0",
+				"OFC_LOCALFAAS_SUBNET": "10.9.0.0/24", "OFC_LOCALFAAS_CNI_BIN": "/opt/cni/bin", "OFC_LOCALFAAS_START_TIMEOUT": "5s",
 			},
-			want: Config{Addr: "0.0.0.0:8080", Registry: "registry.local:5001", User: "u", Password: "p", StateDir: "/var/lib/localfaas"},
+			want: Config{
+				Addr: "0.0.0.0:8080", Registry: "registry.local:5001", User: "u", Password: "p", StateDir: "/srv/lf",
+				Runtime: "containerd",
+				Containerd: ContainerdConfig{
+					Address: "/srv/c.sock", Namespace: "fn", Bridge: "fn0",
+					Subnet: "10.9.0.0/24", CNIBinDir: "/opt/cni/bin", StartTimeout: 5 * time.Second,
+				},
+			},
+		},
+		{
+			name: "record only",
+			vars: map[string]string{"OFC_GATEWAY_USER": "u", "OFC_GATEWAY_PASSWORD": "p", "OFC_LOCALFAAS_RUNTIME": "none"},
+			want: Config{
+				Addr: "127.0.0.1:58080", Registry: "127.0.0.1:5000", User: "u", Password: "p", Runtime: "none",
+				Containerd: defaultContainerdConfig,
+			},
+		},
+		{
+			name: "containerd without a state directory, bad runtime settings",
+			vars: map[string]string{
+				"OFC_GATEWAY_USER": "u", "OFC_GATEWAY_PASSWORD": "p",
+				"OFC_LOCALFAAS_SUBNET": "10.9.0.0", "OFC_LOCALFAAS_START_TIMEOUT": "soon",
+			},
+			wantErr: []string{"OFC_LOCALFAAS_STATE_DIR is required", `OFC_LOCALFAAS_SUBNET "10.9.0.0"`, "OFC_LOCALFAAS_START_TIMEOUT"},
+		},
+		{
+			name:    "unknown runtime",
+			vars:    map[string]string{"OFC_GATEWAY_USER": "u", "OFC_GATEWAY_PASSWORD": "p", "OFC_LOCALFAAS_RUNTIME": "docker"},
+			wantErr: []string{`OFC_LOCALFAAS_RUNTIME "docker": want containerd or none`},
 		},
 		{
 			name:    "credentials missing",
@@ -72,7 +113,7 @@ func TestServeAnswersAndStops(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	cfg := Config{Addr: ln.Addr().String(), Registry: "127.0.0.1:5000", User: "admin", Password: "pw", StateDir: t.TempDir()}
+	cfg := Config{Addr: ln.Addr().String(), Registry: "127.0.0.1:5000", User: "admin", Password: "pw", StateDir: t.TempDir(), Runtime: runtimeNone}
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error, 1)
 	go func() { done <- serve(ctx, ln, cfg, slog.New(slog.NewTextHandler(io.Discard, nil))) }()

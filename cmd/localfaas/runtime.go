@@ -1,0 +1,71 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"path/filepath"
+
+	"github.com/ofcbuild/ofc/localfaas"
+	"github.com/ofcbuild/ofc/localfaas/containerd"
+)
+
+// newRuntime builds the runtime cfg names, and what closes it.
+func newRuntime(ctx context.Context, cfg Config, secrets containerd.Secrets, logger *slog.Logger) (localfaas.Runtime, func(), error) {
+	if cfg.Runtime == runtimeNone {
+		logger.Warn("OFC_LOCALFAAS_RUNTIME=none: functions are recorded, not run")
+		return localfaas.NoRuntime{}, func() {}, nil
+	}
+	rt, err := containerdRuntime(ctx, cfg, secrets, logger)
+	if err != nil {
+		return nil, nil, err
+	}
+	return rt, func() {
+		if err := rt.Close(); err != nil {
+			logger.Warn("close the containerd runtime", "err", err)
+		}
+	}, nil
+}
+
+func containerdRuntime(ctx context.Context, cfg Config, secrets containerd.Secrets, logger *slog.Logger) (*containerd.Runtime, error) {
+	c := cfg.Containerd
+	rt, err := containerd.New(ctx, containerd.Config{
+		Address:      c.Address,
+		Namespace:    c.Namespace,
+		DataDir:      filepath.Join(cfg.StateDir, "runtime"),
+		Secrets:      secrets,
+		Bridge:       c.Bridge,
+		Subnet:       c.Subnet,
+		CNIBinDir:    c.CNIBinDir,
+		PlainHTTP:    []string{cfg.Registry},
+		StartTimeout: c.StartTimeout,
+		Logger:       logger,
+	})
+	if err != nil {
+		return nil, fmt.Errorf("containerd runtime: %w", err)
+	}
+	return rt, nil
+}
+
+// teardown removes every container, image and mount of the runtime and
+// its bridge. The recorded functions stay, so the next start runs them
+// again.
+func teardown(ctx context.Context, cfg Config, logger *slog.Logger) error {
+	if cfg.Runtime != runtimeContainerd {
+		return nil
+	}
+	state, err := localfaas.OpenState(cfg.StateDir)
+	if err != nil {
+		return err
+	}
+	rt, err := containerdRuntime(ctx, cfg, state, logger)
+	if err != nil {
+		return err
+	}
+	defer rt.Close()
+	if err := rt.Teardown(ctx); err != nil {
+		return err
+	}
+	logger.Info("localfaas runtime torn down", "namespace", cfg.Containerd.Namespace, "bridge", cfg.Containerd.Bridge)
+	return nil
+}
