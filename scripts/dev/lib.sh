@@ -22,6 +22,9 @@ LOGS="$DEV/logs"
 	GATEWAY_ADDR=127.0.0.1:58080
 	BUILDKIT_SOCK="$DEV/buildkit/buildkitd.sock"
 	BUILDKIT_ADDR="unix://$BUILDKIT_SOCK"
+	CONTAINERD_SOCK="$DEV/containerd/containerd.sock"
+	# The CNI bridge localfaas puts function containers on.
+	CONTAINERD_BRIDGE=ofc0
 }
 
 # traversable DIR succeeds when every directory from / to DIR lets others
@@ -201,6 +204,37 @@ tcp_open() {
 # http_ok URL succeeds when URL answers 2xx.
 http_ok() {
 	curl -fsS -o /dev/null --max-time 3 "$1"
+}
+
+# containerd_answers succeeds when a containerd serves this stack's socket.
+containerd_answers() {
+	timeout 5 ctr -a "$CONTAINERD_SOCK" version >/dev/null 2>&1
+}
+
+# gateway_password prints the password of the gateway's basic auth, made up
+# on first use.
+gateway_password() {
+	local file="$DEV/gateway-password"
+	if [[ ! -s $file ]]; then
+		(umask 077 && head -c 24 /dev/urandom | base64 | tr -d '/+=\n' >"$file")
+	fi
+	cat "$file"
+}
+
+# export_localfaas_env exports the configuration of localfaas, for the
+# gateway and for its teardown, which must find the same containerd,
+# state and bridge. Passed through the environment, so the password stays
+# out of the logs.
+export_localfaas_env() {
+	export OFC_LOCALFAAS_ADDR="$GATEWAY_ADDR"
+	export OFC_LOCALFAAS_REGISTRY="$REGISTRY_ADDR"
+	export OFC_GATEWAY_USER=admin
+	OFC_GATEWAY_PASSWORD="$(gateway_password)"
+	export OFC_GATEWAY_PASSWORD
+	export OFC_LOCALFAAS_STATE_DIR="$DEV/localfaas"
+	export OFC_LOCALFAAS_RUNTIME=containerd
+	export OFC_LOCALFAAS_CONTAINERD="$CONTAINERD_SOCK"
+	export OFC_LOCALFAAS_BRIDGE="$CONTAINERD_BRIDGE"
 }
 
 # file_sum FILE prints a content hash, to tell whether a binary changed.

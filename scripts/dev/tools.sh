@@ -15,6 +15,13 @@ install_packages() {
 	dpkg-query -W -f='${Status}' busybox-static 2>/dev/null | grep -q 'ok installed' ||
 		missing+=(busybox-static)
 	pg_bin >/dev/null || missing+=(postgresql)
+	# localfaas runs functions in containerd, on a CNI bridge.
+	if ! command -v containerd >/dev/null || ! command -v containerd-shim-runc-v2 >/dev/null; then
+		missing+=(containerd)
+	fi
+	[[ -x /usr/lib/cni/bridge ]] || missing+=(containernetworking-plugins)
+	# down.sh deletes the bridge with ip.
+	command -v ip >/dev/null || missing+=(iproute2)
 
 	if ((${#missing[@]} == 0)); then
 		return
@@ -25,6 +32,12 @@ install_packages() {
 	# (Debian's registry would take port 5000, a system cluster 5432).
 	DEBIAN_FRONTEND=noninteractive RUNLEVEL=1 \
 		apt-get install -y -qq --no-install-recommends "${missing[@]}"
+	# containerd ships only a systemd unit, which RUNLEVEL does not cover:
+	# where systemd runs, the system containerd it just started goes, so
+	# that this stack's private one is the only containerd around.
+	if [[ " ${missing[*]} " == *" containerd "* && -d /run/systemd/system ]]; then
+		systemctl disable --now containerd.service >/dev/null 2>&1 || true
+	fi
 }
 
 # build_buildkit builds buildkitd and buildctl from tools/buildkit into a

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Starts the local dev stack (Postgres, NATS JetStream, the registry,
-# BuildKit and, once it exists, the localfaas gateway) and writes .dev/env.
+# BuildKit, containerd and, once it exists, the localfaas gateway) and
+# writes .dev/env.
 # Whatever already runs is left alone, so a second run takes seconds.
 
 HERE="$(dirname "${BASH_SOURCE[0]}")"
@@ -148,12 +149,30 @@ start_buildkitd() {
 	wait_for buildkitd 60 "$BIN/buildctl" --addr "$BUILDKIT_ADDR" debug workers
 }
 
-gateway_password() {
-	local file="$DEV/gateway-password"
-	if [[ ! -s $file ]]; then
-		(umask 077 && head -c 24 /dev/urandom | base64 | tr -d '/+=\n' >"$file")
+# start_containerd runs the containerd that localfaas starts functions in,
+# with its data, state and socket under .dev/containerd.
+start_containerd() {
+	local dir="$DEV/containerd" config rendered
+	config="$dir/containerd.toml"
+	mkdir -p "$dir/root" "$dir/state"
+	rendered="$(sed "s|@DATA_DIR@|$dir|g" "$ROOT/deploy/dev/containerd.toml")"
+	if [[ ! -f $config || "$(<"$config")" != "$rendered" ]]; then
+		printf '%s\n' "$rendered" >"$config"
+		# Running functions survive this: their shims outlive containerd,
+		# which finds them again when it starts.
+		stop_proc containerd 30
 	fi
-	cat "$file"
+	if running containerd; then
+		note "containerd already running"
+	else
+		if containerd_answers; then
+			die "$CONTAINERD_SOCK is served by a containerd this stack did not start; stop it, then run make up again"
+		fi
+		log "starting containerd on $CONTAINERD_SOCK"
+		rm -f "$CONTAINERD_SOCK" "$CONTAINERD_SOCK.ttrpc"
+		start_bg containerd containerd --config "$config"
+	fi
+	wait_for containerd 60 containerd_answers
 }
 
 write_env() {
@@ -162,6 +181,7 @@ write_env() {
 		export OFC_DATABASE_URL='postgres://postgres@127.0.0.1:$PG_PORT/ofc?sslmode=disable'
 		export OFC_NATS_URL='nats://$NATS_ADDR'
 		export OFC_BUILDKIT_ADDR='$BUILDKIT_ADDR'
+		export OFC_CONTAINERD_ADDR='$CONTAINERD_SOCK'
 		export OFC_REGISTRY='$REGISTRY_ADDR'
 		export OFC_GATEWAY_URL='http://$GATEWAY_ADDR'
 		export OFC_GATEWAY_USER='admin'
@@ -177,15 +197,8 @@ start_gateway() {
 	fi
 	build_go localfaas || die "building ./cmd/localfaas failed; the other services are running"
 	mkdir -p "$DEV/localfaas"
-	local password
-	password="$(gateway_password)"
-	# Passed through the environment, so the password stays out of the log.
 	(
-		export OFC_LOCALFAAS_ADDR="$GATEWAY_ADDR"
-		export OFC_LOCALFAAS_REGISTRY="$REGISTRY_ADDR"
-		export OFC_GATEWAY_USER=admin
-		export OFC_GATEWAY_PASSWORD="$password"
-		export OFC_LOCALFAAS_STATE_DIR="$DEV/localfaas"
+		export_localfaas_env
 		start_binary localfaas "$GATEWAY_ADDR" "$BIN/localfaas" "$BIN/localfaas"
 	)
 	wait_for localfaas 60 http_ok "http://$GATEWAY_ADDR/healthz"
@@ -197,6 +210,7 @@ start_postgres
 start_nats
 start_registry
 start_buildkitd
+start_containerd
 "$HERE/seed-images.sh"
 write_env
 start_gateway
