@@ -2,6 +2,7 @@ package test
 
 import (
 	"context"
+	"net/http"
 	"strings"
 	"testing"
 	"time"
@@ -18,6 +19,7 @@ const buildWithin = 10 * time.Minute
 func TestPushBuildsDeploysAndReportsEveryFunction(t *testing.T) {
 	sys := newSystem(t, 1)
 	owner := "e2e-" + randomID()
+	removeFunctionsAtEnd(t, sys.svc, owner)
 	git := gittest.NewServer(t)
 	repo := git.NewRepo(owner, "functions", "main")
 	sha := repo.Commit("main", "Add three functions", sampleFiles())
@@ -85,11 +87,49 @@ func TestPushBuildsDeploysAndReportsEveryFunction(t *testing.T) {
 			t.Errorf("status %s links %q, not the build", st.Context, st.TargetURL)
 		}
 	}
+
+	// Every function answers through the gateway with its handler.
+	calls := []struct{ fn, method, body, want string }{
+		{"greet", http.MethodPost, "world", "Hello, world"},
+		{"reverse", http.MethodPost, "stressed", "desserts"},
+		{"static", http.MethodGet, "", "built-with-build-arg\n"},
+	}
+	for _, c := range calls {
+		if code, got := invoke(t, sys.svc, owner+"-"+c.fn, c.method, c.body); code != 200 || got != c.want {
+			t.Errorf("%s /function/%s-%s = %d %q, want 200 %q", c.method, owner, c.fn, code, got, c.want)
+		}
+	}
+
+	// A push that changes a handler changes the answer.
+	files := sampleFiles()
+	files["greet/handler.go"] = strings.Replace(greetHandler, `"%s, %s"`, `"%s again, %s!"`, 1)
+	sha2 := repo.Commit("main", "Greet again", files)
+	r = sys.push(fixture.Push{Owner: owner, Repo: "functions", CloneURL: repo.CloneURL,
+		DefaultBranch: "main", Branch: "main", Before: sha, After: sha2, Message: "Greet again"}, "delivery-"+randomID())
+	if b := sys.waitFinal(r.BuildID, buildWithin); b.State != pipeline.Success {
+		t.Fatalf("second build %s at step %q: %s", b.State, b.FailedStep, b.Error)
+	}
+	if code, got := invoke(t, sys.svc, owner+"-greet", http.MethodPost, "world"); code != 200 || got != "Hello again, world!" {
+		t.Errorf("greet after the second push = %d %q, want the new handler's answer", code, got)
+	}
+	if code, got := invoke(t, sys.svc, owner+"-reverse", http.MethodPost, "stressed"); code != 200 || got != "desserts" {
+		t.Errorf("reverse after the second push = %d %q", code, got)
+	}
+	// The old container stops once it has served its last call.
+	deadline := time.Now().Add(15 * time.Second)
+	for ids := containersOf(t, sys.svc, owner+"-greet."); len(ids) != 1; ids = containersOf(t, sys.svc, owner+"-greet.") {
+		if time.Now().After(deadline) {
+			t.Errorf("containers of greet after the update: %v, want the new one only", ids)
+			break
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
 }
 
 func TestAFunctionThatDoesNotCompileFailsAloneAndSaysWhy(t *testing.T) {
 	sys := newSystem(t, 1)
 	owner := "e2e-" + randomID()
+	removeFunctionsAtEnd(t, sys.svc, owner)
 	git := gittest.NewServer(t)
 	repo := git.NewRepo(owner, "functions", "main")
 	files := sampleFiles()

@@ -1,6 +1,6 @@
 // Package test runs the build service end to end against the real
 // services of the dev stack (`make up`): Postgres, NATS JetStream,
-// BuildKit, the registry and the gateway. Only the GitHub API is a double.
+// BuildKit, the registry and the gateway (localfaas on containerd). Only the GitHub API is a double.
 package test
 
 import (
@@ -15,6 +15,8 @@ import (
 type services struct {
 	DatabaseURL, NATSURL, BuildKitAddr, Registry string
 	GatewayURL, GatewayUser, GatewayPassword     string
+	// ContainerdAddr is where the gateway runs the functions.
+	ContainerdAddr string
 }
 
 // requireServices returns the dev stack's addresses; see testenv.Require
@@ -22,12 +24,12 @@ type services struct {
 func requireServices(t *testing.T) services {
 	t.Helper()
 	v := testenv.Require(t, "OFC_DATABASE_URL", "OFC_NATS_URL", "OFC_BUILDKIT_ADDR", "OFC_REGISTRY",
-		"OFC_GATEWAY_URL", "OFC_GATEWAY_USER", "OFC_GATEWAY_PASSWORD")
+		"OFC_GATEWAY_URL", "OFC_GATEWAY_USER", "OFC_GATEWAY_PASSWORD", "OFC_CONTAINERD_ADDR")
 	return services{
 		DatabaseURL: v["OFC_DATABASE_URL"], NATSURL: v["OFC_NATS_URL"],
 		BuildKitAddr: v["OFC_BUILDKIT_ADDR"], Registry: v["OFC_REGISTRY"],
 		GatewayURL: v["OFC_GATEWAY_URL"], GatewayUser: v["OFC_GATEWAY_USER"],
-		GatewayPassword: v["OFC_GATEWAY_PASSWORD"],
+		GatewayPassword: v["OFC_GATEWAY_PASSWORD"], ContainerdAddr: v["OFC_CONTAINERD_ADDR"],
 	}
 }
 

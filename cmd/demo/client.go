@@ -103,5 +103,5 @@ func report(ctx context.Context, look envconfig.Lookup, base string, b pipeline.
 	if b.State != pipeline.Success {
 		return fmt.Errorf("build %d ended %s", b.ID, b.State)
 	}
-	return nil
+	return callFunctions(ctx, r.String("OFC_GATEWAY_URL", ""), b)
 }
