@@ -11,7 +11,7 @@ import (
 // container exited, never answered /_/health, or asked for limits that
 // make no sense. The server answers 400 with the error's text and keeps
 // the version that ran before.
-var ErrNotStarted = errors.New("function did not start")
+var ErrNotStarted = errors.New("did not start")
 
 // Runtime runs the recorded functions. The handlers record what was asked
 // in the State first and then tell the Runtime, so the State is the desired
@@ -57,5 +57,5 @@ func (NoRuntime) Available(_ context.Context, fn Function) (uint64, error) {
 
 // Invoke answers 503.
 func (NoRuntime) Invoke(w http.ResponseWriter, _ *http.Request, fn Function, _ string) {
-	http.Error(w, fmt.Sprintf("function %s is not running (no runtime yet)", fn.Name()), http.StatusServiceUnavailable)
+	http.Error(w, fmt.Sprintf("function %s is recorded, not run: this gateway runs with OFC_LOCALFAAS_RUNTIME=none", fn.Name()), http.StatusServiceUnavailable)
 }

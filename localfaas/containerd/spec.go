@@ -86,7 +86,7 @@ func configHash(fn localfaas.Function, secrets Secrets) (string, error) {
 	for _, name := range d.Secrets {
 		v, ok := secrets.Secret(name)
 		if !ok {
-			return "", fmt.Errorf("function %s: %w: unable to find secret: %s", fn.Name(), localfaas.ErrNotStarted, name)
+			return "", fmt.Errorf("%w: unable to find secret: %s", localfaas.ErrNotStarted, name)
 		}
 		sum := sha256.Sum256(v)
 		sec[name] = hex.EncodeToString(sum[:])
@@ -99,7 +99,7 @@ func configHash(fn localfaas.Function, secrets Secrets) (string, error) {
 		ReadOnly bool
 	}{fn.Ref, environment(fn), d.Limits, sec, d.ReadOnlyRootFilesystem})
 	if err != nil {
-		return "", fmt.Errorf("function %s: %w", fn.Name(), err)
+		return "", fmt.Errorf("config of %s: %w", fn.Name(), err)
 	}
 	sum := sha256.Sum256(b)
 	return hex.EncodeToString(sum[:12]), nil

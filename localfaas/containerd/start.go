@@ -74,7 +74,7 @@ func (r *Runtime) start(ctx context.Context, fn localfaas.Function, img client.I
 	}
 	opts, err := specOpts(fn, img, secrets)
 	if err != nil {
-		return nil, fmt.Errorf("function %s: %w: %w", fn.Name(), localfaas.ErrNotStarted, err)
+		return nil, fmt.Errorf("%w: %w", localfaas.ErrNotStarted, err)
 	}
 	in.container, err = r.client.NewContainer(ctx, id,
 		client.WithImage(img),
