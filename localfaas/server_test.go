@@ -128,7 +128,7 @@ func TestRuntimeIsToldAndInvocationWaitsForIt(t *testing.T) {
 		}
 	}
 	code, body := h.do(t, "POST", "/function/fn/some/path?x=1", "hi", false)
-	if code != http.StatusServiceUnavailable || !strings.Contains(body, "not running (no runtime yet)") {
+	if code != http.StatusServiceUnavailable || !strings.Contains(body, "recorded, not run") {
 		t.Errorf("invoke = %d %q, want 503 not running", code, body)
 	}
 	if code, _ := h.do(t, "GET", "/function/nope", "", false); code != http.StatusNotFound {
