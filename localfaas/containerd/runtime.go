@@ -254,8 +254,8 @@ func (r *Runtime) startN(ctx context.Context, fn localfaas.Function, hash string
 	return started, nil
 }
 
-// Remove stops every container of name, waits for those being retired,
-// and forgets the function.
+// Remove stops every container of name and waits for those being
+// retired.
 func (r *Runtime) Remove(ctx context.Context, name string) error {
 	f := r.lookup(name)
 	if f == nil {
@@ -273,9 +273,8 @@ func (r *Runtime) Remove(ctx context.Context, name string) error {
 	if err := errors.Join(errs...); err != nil {
 		return fmt.Errorf("remove function %s: %w", name, err)
 	}
-	r.mu.Lock()
-	delete(r.fns, name)
-	r.mu.Unlock()
+	// The entry stays, empty: an Apply that holds it already must find
+	// what it starts recorded, not in an entry nobody can reach.
 	r.log.Info("function removed", "function", name)
 	return nil
 }
