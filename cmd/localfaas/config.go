@@ -6,6 +6,8 @@ import (
 	"net"
 	"time"
 
+	"github.com/openfaas/faas-provider/auth"
+
 	"github.com/ofcbuild/ofc/internal/envconfig"
 )
 
@@ -57,8 +59,6 @@ func loadConfig(look envconfig.Lookup) (Config, error) {
 	cfg := Config{
 		Addr:     env.String("OFC_LOCALFAAS_ADDR", defaultAddr),
 		Registry: env.String("OFC_LOCALFAAS_REGISTRY", defaultRegistry),
-		User:     env.Required("OFC_GATEWAY_USER", "it guards /system/*"),
-		Password: env.Required("OFC_GATEWAY_PASSWORD", "it guards /system/*"),
 		StateDir: env.String("OFC_LOCALFAAS_STATE_DIR", ""),
 		Runtime:  env.String("OFC_LOCALFAAS_RUNTIME", runtimeContainerd),
 		Containerd: ContainerdConfig{
@@ -70,7 +70,8 @@ func loadConfig(look envconfig.Lookup) (Config, error) {
 			StartTimeout: env.Duration("OFC_LOCALFAAS_START_TIMEOUT", 20*time.Second),
 		},
 	}
-	errs := []error{env.Err()}
+	errs := []error{readCredentials(env, &cfg)}
+	errs = append(errs, env.Err())
 	if _, _, err := net.SplitHostPort(cfg.Addr); err != nil {
 		errs = append(errs, fmt.Errorf("OFC_LOCALFAAS_ADDR %q: want host:port", cfg.Addr))
 	}
@@ -87,4 +88,26 @@ func loadConfig(look envconfig.Lookup) (Config, error) {
 		errs = append(errs, fmt.Errorf("OFC_LOCALFAAS_RUNTIME %q: want %s or %s", cfg.Runtime, runtimeContainerd, runtimeNone))
 	}
 	return cfg, errors.Join(errs...)
+}
+
+// readCredentials fills the basic auth credentials: from the files
+// basic-auth-user and basic-auth-password in OFC_LOCALFAAS_SECRET_MOUNT_PATH,
+// as the OpenFaaS gateway and faasd read them, or else from
+// OFC_GATEWAY_USER and OFC_GATEWAY_PASSWORD.
+func readCredentials(env *envconfig.Reader, cfg *Config) error {
+	dir := env.String("OFC_LOCALFAAS_SECRET_MOUNT_PATH", "")
+	if dir == "" {
+		cfg.User = env.Required("OFC_GATEWAY_USER", "it guards /system/*")
+		cfg.Password = env.Required("OFC_GATEWAY_PASSWORD", "it guards /system/*")
+		return nil
+	}
+	creds, err := (&auth.ReadBasicAuthFromDisk{SecretMountPath: dir}).Read()
+	if err != nil {
+		return fmt.Errorf("OFC_LOCALFAAS_SECRET_MOUNT_PATH: %w", err)
+	}
+	if creds.User == "" || creds.Password == "" {
+		return fmt.Errorf("OFC_LOCALFAAS_SECRET_MOUNT_PATH: basic-auth-user and basic-auth-password in %s must not be empty", dir)
+	}
+	cfg.User, cfg.Password = creds.User, creds.Password
+	return nil
 }

@@ -11,6 +11,9 @@
 //	OFC_LOCALFAAS_REGISTRY       plain-HTTP registry host:port (default 127.0.0.1:5000)
 //	OFC_GATEWAY_USER             basic auth user for /system/* (required)
 //	OFC_GATEWAY_PASSWORD         basic auth password for /system/* (required)
+//	OFC_LOCALFAAS_SECRET_MOUNT_PATH  directory with basic-auth-user and
+//	                             basic-auth-password, read instead of the two
+//	                             variables above, as the gateway does
 //	OFC_LOCALFAAS_STATE_DIR      directory keeping functions, secrets and the
 //	                             runtime's files across restarts (required
 //	                             with containerd)

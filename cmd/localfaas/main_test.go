@@ -6,6 +6,8 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -105,6 +107,26 @@ func TestLoadConfig(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+func TestLoadConfigReadsCredentialsFromFiles(t *testing.T) {
+	dir := t.TempDir()
+	for name, v := range map[string]string{"basic-auth-user": "fileuser\n", "basic-auth-password": "filepass\n"} {
+		if err := os.WriteFile(filepath.Join(dir, name), []byte(v), 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
+	cfg, err := loadConfig(env(map[string]string{
+		"OFC_LOCALFAAS_SECRET_MOUNT_PATH": dir, "OFC_LOCALFAAS_RUNTIME": "none",
+		"OFC_GATEWAY_USER": "ignored", "OFC_GATEWAY_PASSWORD": "ignored",
+	}))
+	if err != nil || cfg.User != "fileuser" || cfg.Password != "filepass" {
+		t.Errorf("credentials from %s = %q/%q, %v; want fileuser/filepass", dir, cfg.User, cfg.Password, err)
+	}
+	_, err = loadConfig(env(map[string]string{"OFC_LOCALFAAS_SECRET_MOUNT_PATH": t.TempDir(), "OFC_LOCALFAAS_RUNTIME": "none"}))
+	if err == nil || !strings.Contains(err.Error(), "basic-auth-user") {
+		t.Errorf("empty secret mount path: %v, want an error naming basic-auth-user", err)
 	}
 }
 

@@ -261,14 +261,22 @@ func (r *Runtime) Remove(ctx context.Context, name string) error {
 	if f == nil {
 		return nil
 	}
-	ctx = r.ns(ctx)
+	// A removal once begun is finished even if the caller goes away: a
+	// half-stopped function would keep running unseen.
+	ctx = r.ns(context.WithoutCancel(ctx))
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	var errs []error
+	var left []*instance
 	for _, in := range f.serving() {
-		errs = append(errs, r.stop(ctx, in, r.cfg.StopGrace))
+		if err := r.stop(ctx, in, r.cfg.StopGrace); err != nil {
+			errs = append(errs, err)
+			left = append(left, in)
+		}
 	}
-	f.set(nil)
+	// What could not be stopped stays tracked, so a second delete tries
+	// again.
+	f.set(left)
 	f.retiring.Wait()
 	if err := errors.Join(errs...); err != nil {
 		return fmt.Errorf("remove function %s: %w", name, err)

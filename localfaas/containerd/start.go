@@ -121,7 +121,7 @@ func (r *Runtime) waitReady(ctx context.Context, in *instance) error {
 	began := time.Now()
 	deadline := time.NewTimer(r.cfg.StartTimeout)
 	defer deadline.Stop()
-	tick := time.NewTicker(25 * time.Millisecond)
+	tick := time.NewTicker(10 * time.Millisecond)
 	defer tick.Stop()
 	for {
 		if r.healthy(ctx, in) {
