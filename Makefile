@@ -26,7 +26,7 @@ BIN := .dev/bin
 GO_TEST_FLAGS ?= -count=1 -timeout 45m
 WITH_ENV := set -a && . .dev/env && set +a &&
 
-.PHONY: build run test bench-webhook
+.PHONY: build run test bench-webhook bench-localfaas
 
 build: ## build the service's commands into .dev/bin
 	@mkdir -p $(BIN)
@@ -40,3 +40,6 @@ test: up ## every test, against the dev stack
 
 bench-webhook: up ## signed push -> 202 against a bare handler; rewrites docs/benchmarks.md
 	$(WITH_ENV) go run ./bench/webhook -duration 10s
+
+bench-localfaas: up ## deploy and update to first answer through localfaas, against a bare process; rewrites docs/benchmarks.md
+	$(WITH_ENV) go run ./bench/localfaas -runs 15
