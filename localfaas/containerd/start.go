@@ -129,6 +129,11 @@ func (r *Runtime) waitReady(ctx context.Context, in *instance) error {
 		}
 		select {
 		case st := <-exited:
+			// The shim copies the output into the log file; deleting the
+			// task waits until the copy is flushed.
+			if _, err := task.Delete(ctx); err != nil && !errdefs.IsNotFound(err) {
+				r.log.Warn("delete exited task", "container", in.id, "err", err)
+			}
 			return fmt.Errorf("%w: its container exited with code %d after %s%s",
 				localfaas.ErrNotStarted, st.ExitCode(), time.Since(began).Round(time.Millisecond), r.lastOutput(in.id))
 		case <-deadline.C:
