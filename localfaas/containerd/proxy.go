@@ -24,6 +24,13 @@ func (r *Runtime) Invoke(w http.ResponseWriter, req *http.Request, fn localfaas.
 	}
 	in.inflight.Add(1)
 	defer in.inflight.Add(-1)
+	// A function may answer before it has read the whole request (a CGI
+	// echoes headers first, a stream answers as it reads). Without full
+	// duplex the server closes the request body at the first byte of the
+	// answer, and the rest of the request never reaches the function.
+	if err := http.NewResponseController(w).EnableFullDuplex(); err != nil {
+		r.log.Debug("full duplex", "function", fn.Name(), "err", err)
+	}
 
 	proxy := &httputil.ReverseProxy{
 		Rewrite: func(pr *httputil.ProxyRequest) {
