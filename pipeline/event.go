@@ -56,6 +56,9 @@ type Event struct {
 	Commit  string `json:"commit"`
 	Message string `json:"message,omitempty"`
 	Author  string `json:"author,omitempty"`
+	// PullRequest is the number of the pull or merge request the commit is
+	// the head of, 0 for a plain push.
+	PullRequest int `json:"pull_request,omitempty"`
 	// InstallationID is the GitHub App installation, 0 when not an App.
 	InstallationID int64     `json:"installation_id,omitempty"`
 	ReceivedAt     time.Time `json:"received_at"`

@@ -3,6 +3,7 @@ package plan
 import (
 	"crypto/sha256"
 	"encoding/hex"
+	"fmt"
 	"strings"
 )
 
@@ -10,21 +11,81 @@ import (
 // on the gateway must be.
 const maxLabel = 63
 
-// DeployName is the name a repository owner's function runs under on the
-// gateway: "<owner>-<function>", lowercase, as a DNS-1123 label. A name too
-// long for a label is cut and given a hash of the whole, so that two long
-// names stay apart.
-func DeployName(owner, fn string) string {
-	name := label(owner + "-" + fn)
-	if name == "" {
-		name = "function"
+// hashLen is how many hex digits of the identity end every name: 40 bits,
+// so that among thousands of functions on one gateway two names meet by
+// chance with odds below one in a million.
+const hashLen = 10
+
+// DeployName is the name function fn of owner/repo runs under on the
+// gateway: its production deployment when branch is "" (the default
+// branch), the preview of branch otherwise.
+//
+// The name is a DNS-1123 label of at most 63 characters:
+// "<owner>-<repo>-<function>" for production and
+// "<owner>-<repo>-<function>-<branch>" for a preview, lowercased, every run
+// of other characters turned into one "-", each part shortened (longest
+// first) when the whole would not fit, then "-" and 10 hex digits of a
+// hash of the exact inputs. The readable part is for people; the hash is
+// what keeps names apart, so that owner "a-b" with function "c" and owner
+// "a" with function "b-c", or two long names cut to the same prefix, never
+// share a name. Owner and repository are compared without case, as
+// GitHub and GitLab compare them; branches and functions with it.
+func DeployName(owner, repo, branch, fn string) string {
+	parts := []string{label(owner), label(repo), label(fn)}
+	if branch != "" {
+		parts = append(parts, label(branch))
 	}
-	if len(name) <= maxLabel {
-		return name
+	readable := shorten(parts, maxLabel-hashLen-1)
+	if readable == "" {
+		return "fn-" + identity(owner, repo, branch, fn)
 	}
-	sum := sha256.Sum256([]byte(owner + "/" + fn))
-	suffix := hex.EncodeToString(sum[:4])
-	return strings.TrimRight(name[:maxLabel-len(suffix)-1], "-") + "-" + suffix
+	return readable + "-" + identity(owner, repo, branch, fn)
+}
+
+// identity hashes the inputs with their lengths, so that no two different
+// tuples hash the same text.
+func identity(owner, repo, branch, fn string) string {
+	kind := "production"
+	if branch != "" {
+		kind = "preview"
+	}
+	h := sha256.New()
+	for _, s := range []string{kind, strings.ToLower(owner), strings.ToLower(repo), branch, fn} {
+		fmt.Fprintf(h, "%d:%s;", len(s), s)
+	}
+	return hex.EncodeToString(h.Sum(nil))[:hashLen]
+}
+
+// shorten joins the non-empty parts with "-" within max characters,
+// cutting the longest part one character at a time, so that every part
+// keeps a recognisable beginning.
+func shorten(parts []string, max int) string {
+	var kept []string
+	for _, p := range parts {
+		if p != "" {
+			kept = append(kept, p)
+		}
+	}
+	total := func() int {
+		n := len(kept) - 1
+		for _, p := range kept {
+			n += len(p)
+		}
+		return n
+	}
+	for len(kept) > 0 && total() > max {
+		longest := 0
+		for i, p := range kept {
+			if len(p) > len(kept[longest]) {
+				longest = i
+			}
+		}
+		kept[longest] = strings.TrimRight(kept[longest][:len(kept[longest])-1], "-")
+		if kept[longest] == "" {
+			kept = append(kept[:longest], kept[longest+1:]...)
+		}
+	}
+	return strings.Join(kept, "-")
 }
 
 // label lowercases s and turns every run of characters a DNS label cannot

@@ -10,6 +10,7 @@ import (
 	"maps"
 	"path/filepath"
 	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/ofcbuild/ofc/pipeline"
@@ -106,7 +107,7 @@ func (p *Planner) function(ctx context.Context, ev pipeline.Event, s *stack.Stac
 	}
 	return pipeline.FunctionSpec{
 		Name:       fn.Name,
-		DeployName: DeployName(ev.Repo.Owner, fn.Name),
+		DeployName: DeployName(ev.Repo.Owner, ev.Repo.Name, ev.PreviewBranch(), fn.Name),
 		Lang:       fn.Lang,
 		ContextDir: c.Dir,
 		Dockerfile: c.Dockerfile,
@@ -115,8 +116,8 @@ func (p *Planner) function(ctx context.Context, ev pipeline.Event, s *stack.Stac
 		Deployment: pipeline.Deployment{
 			EnvVars:                maps.Clone(fn.Environment),
 			Secrets:                slices.Clone(fn.Secrets),
-			Labels:                 maps.Clone(fn.Labels),
-			Annotations:            maps.Clone(fn.Annotations),
+			Labels:                 withOrigin(fn.Labels, ev, pipeline.LabelValue),
+			Annotations:            withOrigin(fn.Annotations, ev, func(s string) string { return s }),
 			Constraints:            slices.Clone(fn.Constraints),
 			Limits:                 resources(fn.Limits),
 			Requests:               resources(fn.Requests),
@@ -124,6 +125,25 @@ func (p *Planner) function(ctx context.Context, ev pipeline.Event, s *stack.Stac
 			EnvProcess:             fprocess,
 		},
 	}, nil
+}
+
+// withOrigin is m plus the keys that say where a deployment comes from:
+// owner, repository, branch, commit, pull request, preview or not, each
+// value passed through value. The origin keys win over the stack file's.
+func withOrigin(m map[string]string, ev pipeline.Event, value func(string) string) map[string]string {
+	out := maps.Clone(m)
+	if out == nil {
+		out = map[string]string{}
+	}
+	out[pipeline.LabelOwner] = value(ev.Repo.Owner)
+	out[pipeline.LabelRepo] = value(ev.Repo.Name)
+	out[pipeline.LabelBranch] = value(ev.Branch)
+	out[pipeline.LabelCommit] = value(ev.Commit)
+	out[pipeline.LabelPreview] = strconv.FormatBool(ev.PreviewBranch() != "")
+	if ev.PullRequest > 0 {
+		out[pipeline.LabelPullRequest] = strconv.Itoa(ev.PullRequest)
+	}
+	return out
 }
 
 // buildArgs is the function's build_args plus, as faas-cli passes them,

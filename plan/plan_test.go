@@ -17,11 +17,23 @@ const commit = "0123456789abcdef0123456789abcdef01234567"
 func event() pipeline.Event {
 	return pipeline.Event{
 		Kind:   pipeline.Push,
-		Repo:   pipeline.Repo{Provider: pipeline.GitHub, Owner: "Alex", Name: "My.Functions"},
+		Repo:   pipeline.Repo{Provider: pipeline.GitHub, Owner: "Alex", Name: "My.Functions", DefaultBranch: "main"},
 		Ref:    "refs/heads/main",
 		Branch: "main",
 		Commit: commit,
 	}
+}
+
+// withProduction is m plus the origin of event()'s production deployment.
+func withProduction(m map[string]string) map[string]string {
+	out := map[string]string{
+		pipeline.LabelOwner: "Alex", pipeline.LabelRepo: "My.Functions", pipeline.LabelBranch: "main",
+		pipeline.LabelCommit: commit, pipeline.LabelPreview: "false",
+	}
+	for k, v := range m {
+		out[k] = v
+	}
+	return out
 }
 
 func writeRepo(t *testing.T, files map[string]string) string {
@@ -104,15 +116,15 @@ func TestPlan(t *testing.T) {
 	}
 	want := []pipeline.FunctionSpec{
 		{
-			Name: "api", DeployName: "alex-api", Lang: "go",
+			Name: "api", DeployName: DeployName("Alex", "My.Functions", "", "api"), Lang: "go",
 			ContextDir: filepath.Join(work, "api"), Dockerfile: "Dockerfile",
 			BuildArgs: map[string]string{"MODE": "prod"},
 			Image:     "127.0.0.1:5000/alex/my.functions/api:" + commit,
 			Deployment: pipeline.Deployment{
 				EnvVars:                map[string]string{"DB_HOST": "db.internal", "LEVEL": "inline", "REGION": "eu"},
 				Secrets:                []string{"db-password"},
-				Labels:                 map[string]string{"com.openfaas.scale.min": "2"},
-				Annotations:            map[string]string{"topic": "orders"},
+				Labels:                 withProduction(map[string]string{"com.openfaas.scale.min": "2"}),
+				Annotations:            withProduction(map[string]string{"topic": "orders"}),
 				Constraints:            []string{"node.platform.os == linux"},
 				Limits:                 &pipeline.Resources{Memory: "128Mi", CPU: "500m"},
 				Requests:               &pipeline.Resources{Memory: "64Mi"},
@@ -121,16 +133,17 @@ func TestPlan(t *testing.T) {
 			},
 		},
 		{
-			Name: "job", DeployName: "alex-job", Lang: "py",
+			Name: "job", DeployName: DeployName("Alex", "My.Functions", "", "job"), Lang: "py",
 			ContextDir: filepath.Join(work, "job"), Dockerfile: "Dockerfile",
 			BuildArgs:  map[string]string{"ADDITIONAL_PACKAGE": "curl make gcc git"},
 			Image:      "127.0.0.1:5000/alex/my.functions/job:" + commit,
-			Deployment: pipeline.Deployment{EnvProcess: "python3 main.py"},
+			Deployment: pipeline.Deployment{EnvProcess: "python3 main.py", Labels: withProduction(nil), Annotations: withProduction(nil)},
 		},
 		{
-			Name: "web", DeployName: "alex-web", Lang: "dockerfile",
+			Name: "web", DeployName: DeployName("Alex", "My.Functions", "", "web"), Lang: "dockerfile",
 			ContextDir: filepath.Join(work, "web"), Dockerfile: "Dockerfile",
-			Image: "127.0.0.1:5000/alex/my.functions/web:" + commit,
+			Image:      "127.0.0.1:5000/alex/my.functions/web:" + commit,
+			Deployment: pipeline.Deployment{Labels: withProduction(nil), Annotations: withProduction(nil)},
 		},
 	}
 	if !reflect.DeepEqual(specs, want) {
@@ -157,6 +170,35 @@ func TestPlanImageRefHook(t *testing.T) {
 	}
 	if got, want := specs[0].Image, "reg|Alex|My.Functions|web|"+commit; got != want {
 		t.Errorf("Image = %q, want %q", got, want)
+	}
+}
+
+// A branch other than the default one deploys its preview, under its own
+// name and labelled with the branch and the pull request.
+func TestPlanPreviewOfABranch(t *testing.T) {
+	repo := writeRepo(t, map[string]string{
+		"stack.yml":      "functions:\n  web:\n    lang: dockerfile\n    handler: web\n    labels:\n      ofc/branch: spoofed\n",
+		"web/Dockerfile": "FROM busybox\n",
+	})
+	ev := event()
+	ev.Ref, ev.Branch, ev.PullRequest = "refs/heads/feature/Fix it", "feature/Fix it", 7
+	specs, err := New(Config{ImageRef: localRef}).Plan(context.Background(), ev, repo, t.TempDir())
+	if err != nil {
+		t.Fatalf("Plan: %v", err)
+	}
+	fn := specs[0]
+	if want := DeployName("Alex", "My.Functions", "feature/Fix it", "web"); fn.DeployName != want || fn.DeployName == DeployName("Alex", "My.Functions", "", "web") {
+		t.Errorf("DeployName = %q, want the preview's %q", fn.DeployName, want)
+	}
+	wantLabels := map[string]string{
+		pipeline.LabelOwner: "Alex", pipeline.LabelRepo: "My.Functions", pipeline.LabelBranch: "feature_Fix_it",
+		pipeline.LabelCommit: commit, pipeline.LabelPreview: "true", pipeline.LabelPullRequest: "7",
+	}
+	if !reflect.DeepEqual(fn.Deployment.Labels, wantLabels) {
+		t.Errorf("Labels = %v, want %v", fn.Deployment.Labels, wantLabels)
+	}
+	if got := fn.Deployment.Annotations[pipeline.LabelBranch]; got != "feature/Fix it" {
+		t.Errorf("branch annotation = %q, want the exact branch", got)
 	}
 }
 

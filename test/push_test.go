@@ -11,6 +11,7 @@ import (
 	"github.com/ofcbuild/ofc/internal/fixture"
 	"github.com/ofcbuild/ofc/internal/gittest"
 	"github.com/ofcbuild/ofc/pipeline"
+	"github.com/ofcbuild/ofc/plan"
 	"github.com/ofcbuild/ofc/registry"
 )
 
@@ -70,7 +71,14 @@ func TestPushBuildsDeploysAndReportsEveryFunction(t *testing.T) {
 		}
 	}
 
-	greet, _ := gw.Get(ctx, owner+"-greet")
+	names := map[string]string{}
+	for _, fb := range b.Functions {
+		names[fb.Name] = fb.DeployName
+		if want := plan.DeployName(owner, "functions", "", fb.Name); fb.DeployName != want {
+			t.Errorf("function %s deployed as %s, want the production name %s", fb.Name, fb.DeployName, want)
+		}
+	}
+	greet, _ := gw.Get(ctx, names["greet"])
 	if greet.EnvVars["GREETING"] != "Hello" || greet.Annotations["topic"] != "greetings" ||
 		greet.Labels["com.openfaas.scale.min"] != "1" {
 		t.Errorf("greet deployed without its stack.yml settings: %+v", greet)
@@ -95,8 +103,8 @@ func TestPushBuildsDeploysAndReportsEveryFunction(t *testing.T) {
 		{"static", http.MethodGet, "", "built-with-build-arg\n"},
 	}
 	for _, c := range calls {
-		if code, got := invoke(t, sys.svc, owner+"-"+c.fn, c.method, c.body); code != 200 || got != c.want {
-			t.Errorf("%s /function/%s-%s = %d %q, want 200 %q", c.method, owner, c.fn, code, got, c.want)
+		if code, got := invoke(t, sys.svc, names[c.fn], c.method, c.body); code != 200 || got != c.want {
+			t.Errorf("%s /function/%s = %d %q, want 200 %q", c.method, names[c.fn], code, got, c.want)
 		}
 	}
 
@@ -109,15 +117,15 @@ func TestPushBuildsDeploysAndReportsEveryFunction(t *testing.T) {
 	if b := sys.waitFinal(r.BuildID, buildWithin); b.State != pipeline.Success {
 		t.Fatalf("second build %s at step %q: %s", b.State, b.FailedStep, b.Error)
 	}
-	if code, got := invoke(t, sys.svc, owner+"-greet", http.MethodPost, "world"); code != 200 || got != "Hello again, world!" {
+	if code, got := invoke(t, sys.svc, names["greet"], http.MethodPost, "world"); code != 200 || got != "Hello again, world!" {
 		t.Errorf("greet after the second push = %d %q, want the new handler's answer", code, got)
 	}
-	if code, got := invoke(t, sys.svc, owner+"-reverse", http.MethodPost, "stressed"); code != 200 || got != "desserts" {
+	if code, got := invoke(t, sys.svc, names["reverse"], http.MethodPost, "stressed"); code != 200 || got != "desserts" {
 		t.Errorf("reverse after the second push = %d %q", code, got)
 	}
 	// The old container stops once it has served its last call.
 	deadline := time.Now().Add(15 * time.Second)
-	for ids := containersOf(t, sys.svc, owner+"-greet."); len(ids) != 1; ids = containersOf(t, sys.svc, owner+"-greet.") {
+	for ids := containersOf(t, sys.svc, names["greet"]+"."); len(ids) != 1; ids = containersOf(t, sys.svc, names["greet"]+".") {
 		if time.Now().After(deadline) {
 			t.Errorf("containers of greet after the update: %v, want the new one only", ids)
 			break
