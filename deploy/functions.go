@@ -2,6 +2,7 @@ package deploy
 
 import (
 	"context"
+	"errors"
 	"maps"
 	"time"
 
@@ -81,4 +82,13 @@ func fromStatus(st types.FunctionStatus) Function {
 		fn.Annotations = maps.Clone(*st.Annotations)
 	}
 	return fn
+}
+
+// RemoveFunction deletes name from the gateway, and is content when it is
+// already gone: what a cleanup wants.
+func (c *Client) RemoveFunction(ctx context.Context, name string) error {
+	if err := c.Delete(ctx, name); err != nil && !errors.Is(err, ErrNotFound) {
+		return err
+	}
+	return nil
 }

@@ -31,6 +31,8 @@ const (
 	StepDeploy Step = "deploy"
 	StepReady  Step = "ready"
 	StepReport Step = "report"
+	// StepCleanup removes a branch's previews and prunes their images.
+	StepCleanup Step = "cleanup"
 )
 
 // Build is one event's build of every function in the stack file.

@@ -20,10 +20,16 @@ const (
 // EventKind is what happened in the repository.
 type EventKind string
 
-// Event kinds that make builds.
+// Event kinds the builder acts on.
 const (
-	// Push is a push of a branch.
+	// Push is a push of a branch: build and deploy its head commit.
 	Push EventKind = "push"
+	// PullRequest is a pull or merge request opened, reopened or pushed
+	// to: build its head commit and report on it.
+	PullRequest EventKind = "pull_request"
+	// Cleanup is a branch deleted, or its pull request closed or merged:
+	// remove the branch's previews. Commit may be empty.
+	Cleanup EventKind = "cleanup"
 )
 
 // Repo identifies a repository on a forge.
@@ -57,8 +63,11 @@ type Event struct {
 	Message string `json:"message,omitempty"`
 	Author  string `json:"author,omitempty"`
 	// PullRequest is the number of the pull or merge request the commit is
-	// the head of, 0 for a plain push.
+	// the head of (or that was closed), 0 for a plain push.
 	PullRequest int `json:"pull_request,omitempty"`
+	// Fork is true when the pull request's head lives in another
+	// repository: it is built and reported on, never deployed.
+	Fork bool `json:"fork,omitempty"`
 	// InstallationID is the GitHub App installation, 0 when not an App.
 	InstallationID int64     `json:"installation_id,omitempty"`
 	ReceivedAt     time.Time `json:"received_at"`

@@ -32,7 +32,7 @@ func (r *Runner) runFunction(ctx context.Context, log *slog.Logger, ev Event, sp
 		Description: "building " + spec.Image, TargetURL: r.cfg.TargetURL(fb.BuildID),
 	})
 
-	step, err := r.buildAndDeploy(ctx, log, spec, &fb)
+	step, err := r.buildAndDeploy(ctx, log, ev, spec, &fb)
 	done := time.Now().UTC()
 	fb.FinishedAt = &done
 	if err != nil && IsTransient(err) {
@@ -45,10 +45,22 @@ func (r *Runner) runFunction(ctx context.Context, log *slog.Logger, ev Event, sp
 		st.State, st.Description = StatusFailure, fmt.Sprintf("%s failed: %s", step, Summary(err))
 		r.line(ctx, fb.BuildID, spec.Name, step, "error: "+err.Error())
 		log.Info("function failed", "step", step, "err", err)
+	} else if ev.Fork {
+		fb.State = Success
+		st.State, st.Description = StatusSuccess, "built; not deployed: the pull request comes from a fork"
+		r.line(ctx, fb.BuildID, spec.Name, StepBuild, "built "+fb.ImageByDigest()+"; not deployed: the pull request comes from a fork")
 	} else {
 		fb.State = Success
 		st.State, st.Description = StatusSuccess, "deployed "+spec.DeployName
 		r.line(ctx, fb.BuildID, spec.Name, StepReady, "deployed "+spec.DeployName+" ("+fb.ImageByDigest()+")")
+		derr := r.cfg.Deployments.RecordDeployed(ctx, Deployed{
+			DeployName: spec.DeployName, Function: spec.Name, Branch: ev.Branch, Preview: ev.PreviewBranch() != "",
+			PullRequest: ev.PullRequest, Commit: ev.Commit, Image: spec.Image, Digest: fb.Digest, BuildID: fb.BuildID,
+		})
+		if derr != nil {
+			// Without the record a cleanup could not find the function.
+			return functionResult{fb: fb, err: Transient(derr)}
+		}
 	}
 	saved, serr := r.cfg.Store.SaveFunctionBuild(ctx, fb)
 	if serr != nil {
@@ -59,7 +71,7 @@ func (r *Runner) runFunction(ctx context.Context, log *slog.Logger, ev Event, sp
 }
 
 // buildAndDeploy runs the stages of one function and says which failed.
-func (r *Runner) buildAndDeploy(ctx context.Context, log *slog.Logger, spec FunctionSpec, fb *FunctionBuild) (Step, error) {
+func (r *Runner) buildAndDeploy(ctx context.Context, log *slog.Logger, ev Event, spec FunctionSpec, fb *FunctionBuild) (Step, error) {
 	w := NewLineWriter(ctx, r.cfg.Logs, fb.BuildID, spec.Name, StepBuild)
 	digest, err := r.cfg.Builder.Build(ctx, spec, w)
 	w.Close()
@@ -69,6 +81,10 @@ func (r *Runner) buildAndDeploy(ctx context.Context, log *slog.Logger, spec Func
 	fb.Digest = digest
 	r.line(ctx, fb.BuildID, spec.Name, StepBuild, "pushed "+spec.Image+" ("+digest+")")
 
+	if ev.Fork {
+		// A fork's code runs nowhere: it could read the secrets.
+		return "", nil
+	}
 	image := fb.ImageByDigest()
 	r.line(ctx, fb.BuildID, spec.Name, StepDeploy, "deploying "+spec.DeployName+" with "+image)
 	if err := r.cfg.Deployer.Deploy(ctx, spec, image); err != nil {

@@ -17,6 +17,9 @@ import (
 // could not record the outcome.
 func (r *Runner) run(ctx context.Context, log *slog.Logger, req BuildRequest) error {
 	ev, id := req.Event, req.BuildID
+	if ev.Kind == Cleanup {
+		return r.cleanup(ctx, log, req)
+	}
 	log.Info("build started")
 	r.report(ctx, log, ev, CommitStatus{
 		Context: r.cfg.StatusContext, State: StatusPending,
@@ -141,6 +144,9 @@ func (r *Runner) finishWith(ctx context.Context, log *slog.Logger, ev Event, id 
 }
 
 func (r *Runner) report(ctx context.Context, log *slog.Logger, ev Event, st CommitStatus) {
+	if ev.Kind == Cleanup {
+		return // a cleanup has no commit to report on
+	}
 	if err := r.cfg.Reporter.Report(ctx, ev, st); err != nil {
 		log.Warn("report commit status", "context", st.Context, "state", st.State, "err", err)
 	}

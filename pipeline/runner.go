@@ -20,6 +20,10 @@ type RunnerConfig struct {
 	Reporter Reporter
 	Logs     LogSink
 	Logger   *slog.Logger
+	// Deployments records what runs; Remover removes previews and their
+	// images when their branch goes.
+	Deployments Deployments
+	Remover     Remover
 
 	// WorkDir is where builds check out and prepare their contexts; each
 	// build gets its own directory, removed when it ends.
@@ -49,8 +53,8 @@ type Runner struct {
 // NewRunner checks cfg, fills its defaults and returns a Runner.
 func NewRunner(cfg RunnerConfig) (*Runner, error) {
 	if cfg.Store == nil || cfg.Source == nil || cfg.Planner == nil || cfg.Builder == nil ||
-		cfg.Deployer == nil || cfg.Reporter == nil || cfg.Logs == nil {
-		return nil, errors.New("pipeline: runner needs a store, source, planner, builder, deployer, reporter and log sink")
+		cfg.Deployer == nil || cfg.Reporter == nil || cfg.Logs == nil || cfg.Deployments == nil || cfg.Remover == nil {
+		return nil, errors.New("pipeline: runner needs a store, source, planner, builder, deployer, reporter, log sink, deployments and remover")
 	}
 	if cfg.Logger == nil {
 		cfg.Logger = slog.Default()

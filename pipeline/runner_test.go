@@ -112,11 +112,16 @@ type nopSink struct{}
 func (nopSink) Line(context.Context, int64, string, Step, string) {}
 
 type memDelivery struct {
+	// req is the request delivered; zero means a push of alice/fns.
+	req     BuildRequest
 	n, max  int
 	settled string
 }
 
 func (d *memDelivery) Request() BuildRequest {
+	if d.req.BuildID != 0 {
+		return d.req
+	}
 	return BuildRequest{BuildID: 1, Event: Event{Commit: strings.Repeat("a", 40),
 		Repo: Repo{Owner: "alice", Name: "fns"}}}
 }
@@ -139,7 +144,8 @@ func specs(names ...string) planFunc {
 func newRunner(t *testing.T, st *memStore, src fetchFunc, pl planFunc, b buildFunc, d *memDeployer, rep *memReporter) *Runner {
 	t.Helper()
 	r, err := NewRunner(RunnerConfig{Store: st, Source: src, Planner: pl, Builder: b, Deployer: d,
-		Reporter: rep, Logs: nopSink{}, WorkDir: t.TempDir()})
+		Reporter: rep, Logs: nopSink{}, WorkDir: t.TempDir(),
+		Deployments: &memDeployments{live: map[string]Deployed{}}, Remover: &memRemover{}})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -4,6 +4,8 @@
 package registry
 
 import (
+	"github.com/ofcbuild/ofc/pipeline"
+
 	"context"
 	"errors"
 	"fmt"
@@ -146,4 +148,10 @@ func options(cfg Config) []name.Option {
 		opts = append(opts, name.Insecure)
 	}
 	return opts
+}
+
+// PruneImage deletes the manifest img pins by digest, whatever tags name
+// it now. Pruning what is gone is not an error.
+func (r *Registry) PruneImage(ctx context.Context, img pipeline.PrunableImage) error {
+	return r.Delete(ctx, pipeline.RepositoryOf(img.Image)+"@"+img.Digest)
 }

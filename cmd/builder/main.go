@@ -79,8 +79,9 @@ func run(ctx context.Context, look func(string) (string, bool)) error {
 		return err
 	}
 
+	st := store.New(pool)
 	runner, err := pipeline.NewRunner(pipeline.RunnerConfig{
-		Store:         store.New(pool),
+		Store:         st,
 		Source:        source.New(source.Config{Tokens: cloneToken(cfg.GitHubToken)}),
 		Planner:       plan.New(plan.Config{ImageRef: reg.Ref, StackFile: cfg.StackFile, StackFiles: cfg.StackFiles}),
 		Builder:       bk,
@@ -88,6 +89,8 @@ func run(ctx context.Context, look func(string) (string, bool)) error {
 		Reporter:      reporter,
 		Logs:          logging.Sink{Logger: log},
 		Logger:        log,
+		Deployments:   st,
+		Remover:       remover{gw, reg},
 		WorkDir:       cfg.WorkDir,
 		Parallelism:   cfg.Parallelism,
 		ReadyTimeout:  cfg.ReadyTimeout,
@@ -121,3 +124,10 @@ func run(ctx context.Context, look func(string) (string, bool)) error {
 type cloneToken string
 
 func (c cloneToken) Token(context.Context, pipeline.Event) (string, error) { return string(c), nil }
+
+// remover removes previews: functions through the gateway, images from
+// the registry.
+type remover struct {
+	*deploy.Client
+	*registry.Registry
+}

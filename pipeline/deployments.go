@@ -1,0 +1,57 @@
+package pipeline
+
+import (
+	"context"
+	"time"
+)
+
+// Deployed is what one function name runs on the gateway, as recorded.
+type Deployed struct {
+	DeployName  string
+	Function    string
+	Branch      string
+	Preview     bool
+	PullRequest int
+	Commit      string
+	// Image is the tag pushed; Digest pins what runs.
+	Image  string
+	Digest string
+	// BuildID is the build that deployed it.
+	BuildID    int64
+	DeployedAt time.Time
+}
+
+// PrunableImage is an image a branch's builds pushed that no live
+// deployment runs any more.
+type PrunableImage struct {
+	Image  string
+	Digest string
+}
+
+// Deployments records what runs on the gateway, for cleanups to find it
+// again. Safe for concurrent use.
+type Deployments interface {
+	// RecordDeployed notes that d.DeployName runs d since build d.BuildID.
+	// A record from a later build is kept: an older build that finishes
+	// last changes nothing. A removed name deployed again is live again.
+	RecordDeployed(ctx context.Context, d Deployed) error
+	// LivePreviews lists the previews of branch in the repository of
+	// build id that are not removed.
+	LivePreviews(ctx context.Context, id int64, branch string) ([]Deployed, error)
+	// MarkRemoved records that name was removed by build id, and why.
+	MarkRemoved(ctx context.Context, name string, id int64, why string) error
+	// PrunableImages lists the images pushed by builds of branch in the
+	// repository of build id whose digest no live deployment runs.
+	PrunableImages(ctx context.Context, id int64, branch string) ([]PrunableImage, error)
+}
+
+// Remover takes functions off the gateway and their images out of the
+// registry. Removing what is already gone is not an error; an error that
+// is Transient may pass when tried again. Safe for concurrent use.
+type Remover interface {
+	// RemoveFunction deletes a function from the gateway.
+	RemoveFunction(ctx context.Context, name string) error
+	// PruneImage deletes the manifest of an image (pinned by digest) from
+	// the registry, and with it every tag that names it.
+	PruneImage(ctx context.Context, img PrunableImage) error
+}

@@ -1,0 +1,85 @@
+package store
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/jackc/pgx/v5"
+
+	"github.com/ofcbuild/ofc/pipeline"
+)
+
+// recordDeployed inserts or replaces a name's record, unless the record
+// comes from a later build: the conditional upsert is what keeps two
+// builders finishing out of order from recording the older commit.
+const recordDeployed = `INSERT INTO deployments
+	(deploy_name, repo_id, function, branch, preview, pull_request, commit_sha, image, digest, build_id)
+SELECT $1, b.repo_id, $2, $3, $4, $5, $6, $7, $8, b.id FROM builds b WHERE b.id = $9
+ON CONFLICT (deploy_name) DO UPDATE SET
+	repo_id = EXCLUDED.repo_id, function = EXCLUDED.function, branch = EXCLUDED.branch,
+	preview = EXCLUDED.preview, pull_request = EXCLUDED.pull_request, commit_sha = EXCLUDED.commit_sha,
+	image = EXCLUDED.image, digest = EXCLUDED.digest, build_id = EXCLUDED.build_id,
+	deployed_at = now(), removed_at = NULL, removed_by = NULL, removed_why = ''
+WHERE deployments.build_id <= EXCLUDED.build_id`
+
+// RecordDeployed implements pipeline.Deployments.
+func (s *Store) RecordDeployed(ctx context.Context, d pipeline.Deployed) error {
+	_, err := s.pool.Exec(ctx, recordDeployed, d.DeployName, d.Function, d.Branch, d.Preview,
+		d.PullRequest, d.Commit, d.Image, d.Digest, d.BuildID)
+	if err != nil {
+		return fmt.Errorf("record deployment of %s by build %d: %w", d.DeployName, d.BuildID, err)
+	}
+	return nil
+}
+
+const livePreviews = `SELECT deploy_name, function, branch, preview, pull_request, commit_sha, image, digest, build_id, deployed_at
+FROM deployments
+WHERE repo_id = (SELECT repo_id FROM builds WHERE id = $1) AND branch = $2 AND preview AND removed_at IS NULL
+ORDER BY deploy_name`
+
+// LivePreviews implements pipeline.Deployments.
+func (s *Store) LivePreviews(ctx context.Context, id int64, branch string) ([]pipeline.Deployed, error) {
+	rows, err := s.pool.Query(ctx, livePreviews, id, branch)
+	if err != nil {
+		return nil, fmt.Errorf("previews of %q: %w", branch, err)
+	}
+	ds, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (pipeline.Deployed, error) {
+		var d pipeline.Deployed
+		err := row.Scan(&d.DeployName, &d.Function, &d.Branch, &d.Preview, &d.PullRequest,
+			&d.Commit, &d.Image, &d.Digest, &d.BuildID, &d.DeployedAt)
+		return d, err
+	})
+	if err != nil {
+		return nil, fmt.Errorf("previews of %q: %w", branch, err)
+	}
+	return ds, nil
+}
+
+// MarkRemoved implements pipeline.Deployments.
+func (s *Store) MarkRemoved(ctx context.Context, name string, id int64, why string) error {
+	_, err := s.pool.Exec(ctx, `UPDATE deployments SET removed_at = now(), removed_by = $2, removed_why = $3
+		WHERE deploy_name = $1 AND removed_at IS NULL`, name, id, why)
+	if err != nil {
+		return fmt.Errorf("mark %s removed: %w", name, err)
+	}
+	return nil
+}
+
+const prunableImages = `SELECT DISTINCT fb.image, fb.digest
+FROM function_builds fb JOIN builds b ON b.id = fb.build_id
+WHERE b.repo_id = (SELECT repo_id FROM builds WHERE id = $1) AND b.branch = $2 AND fb.digest <> ''
+	AND NOT EXISTS (SELECT 1 FROM deployments d WHERE d.digest = fb.digest AND d.removed_at IS NULL)
+ORDER BY fb.image, fb.digest`
+
+// PrunableImages implements pipeline.Deployments.
+func (s *Store) PrunableImages(ctx context.Context, id int64, branch string) ([]pipeline.PrunableImage, error) {
+	rows, err := s.pool.Query(ctx, prunableImages, id, branch)
+	if err != nil {
+		return nil, fmt.Errorf("images of %q: %w", branch, err)
+	}
+	imgs, err := pgx.CollectRows(rows, pgx.RowToStructByPos[pipeline.PrunableImage])
+	if err != nil {
+		return nil, fmt.Errorf("images of %q: %w", branch, err)
+	}
+	return imgs, nil
+}
