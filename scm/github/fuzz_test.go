@@ -45,6 +45,12 @@ func FuzzParse(f *testing.F) {
 	seedFixtures(f, func(eventType string, body []byte) { f.Add(eventType, body) })
 	f.Add("push", []byte(`{"ref":"refs/heads/x","after":"`+helloSHA+`","repository":{"name":"r","owner":{"login":"o"},"clone_url":"u"}}`))
 	f.Add("push", []byte(`{"ref":"refs/heads/-x","after":"`+zeroSHA+`"}`))
+	f.Add("push", []byte(`{"ref":"refs/heads/x","deleted":true,"repository":{"name":"r","owner":{"login":"o"},"clone_url":"u"}}`))
+	f.Add("pull_request", []byte(`{"action":"closed","number":1,"pull_request":{"head":{"ref":"x","sha":"`+helloSHA+
+		`","repo":{"full_name":"o/r"}},"base":{"repo":{"full_name":"o/r","name":"r","owner":{"login":"o"},"clone_url":"u"}}}}`))
+	f.Add("pull_request", []byte(`{"action":"opened","number":1,"pull_request":{"head":{"ref":"x","sha":"`+helloSHA+
+		`","repo":null},"base":{"repo":{"name":"r","owner":{"login":"o"},"clone_url":"u"}}}}`))
+	f.Add("delete", []byte(`{"ref":"x","ref_type":"branch","repository":{"name":"r","owner":{"login":"o"},"clone_url":"u"}}`))
 	f.Add("ping", []byte(`{}`))
 	f.Fuzz(func(t *testing.T, eventType string, body []byte) {
 		ev, err := Parse(eventType, delivery, body)
@@ -58,14 +64,20 @@ func FuzzParse(f *testing.F) {
 			}
 			return
 		}
-		if eventType != EventPush || ev.Kind != pipeline.Push || ev.DeliveryID != delivery {
+		if ev.DeliveryID != delivery || !kindOf(eventType, ev) {
 			t.Fatalf("event %+v from a %q delivery", ev, eventType)
 		}
 		if ev.Ref != "refs/heads/"+ev.Branch || !validBranch(ev.Branch) {
-			t.Fatalf("ref %q / branch %q are not a branch push", ev.Ref, ev.Branch)
+			t.Fatalf("ref %q / branch %q are not a branch", ev.Ref, ev.Branch)
 		}
-		if !commitRe.MatchString(ev.Commit) || isZeroSHA(ev.Commit) {
-			t.Fatalf("commit %q is not a SHA to build", ev.Commit)
+		// Only a deleted branch has no commit left.
+		noCommit := ev.Kind == pipeline.Cleanup && eventType != EventPullRequest
+		if noCommit && ev.Commit != "" || !noCommit && (!commitRe.MatchString(ev.Commit) || isZeroSHA(ev.Commit)) {
+			t.Fatalf("commit %q of a %s %s is not a SHA to build", ev.Commit, eventType, ev.Kind)
+		}
+		// Only a pull request event names one; a fork's only makes builds.
+		if (eventType == EventPullRequest) != (ev.PullRequest > 0) || ev.Fork && ev.Kind != pipeline.PullRequest {
+			t.Fatalf("pull request %d, fork %v in a %s %s", ev.PullRequest, ev.Fork, eventType, ev.Kind)
 		}
 		r := ev.Repo
 		if r.Provider != pipeline.GitHub || !ownerRe.MatchString(r.Owner) || !nameRe.MatchString(r.Name) ||
@@ -73,6 +85,19 @@ func FuzzParse(f *testing.F) {
 			t.Fatalf("repository %+v is not safe to build", r)
 		}
 	})
+}
+
+// kindOf reports whether ev's kind is one a delivery of eventType makes.
+func kindOf(eventType string, ev pipeline.Event) bool {
+	switch eventType {
+	case EventPush:
+		return ev.Kind == pipeline.Push || ev.Kind == pipeline.Cleanup
+	case EventPullRequest:
+		return ev.Kind == pipeline.PullRequest || ev.Kind == pipeline.Cleanup
+	case EventDelete:
+		return ev.Kind == pipeline.Cleanup
+	}
+	return false
 }
 
 // FuzzVerify checks that a signature verifies exactly when it is the one

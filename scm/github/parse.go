@@ -17,18 +17,27 @@ const (
 	// EventPing is sent once when a webhook is created; it is answered
 	// with 200 and starts nothing.
 	EventPing = "ping"
-	// EventPush is the only event that makes builds.
+	// EventPush builds a branch's head commit, or cleans up after a
+	// deleted branch.
 	EventPush = "push"
+	// EventPullRequest builds a pull request's head commit, or cleans up
+	// after a closed one.
+	EventPullRequest = "pull_request"
+	// EventDelete cleans up after a deleted branch.
+	EventDelete = "delete"
 )
 
 // ErrMalformed means a delivery's body is not a payload of its event type
-// (not JSON, wrong field types, or a push lacking what a build needs), or
-// the delivery lacks its event type or id. The handler answers 400.
+// (not JSON, wrong field types, or an event lacking what the builder
+// needs), or the delivery lacks its event type or id. The handler answers
+// 400.
 var ErrMalformed = errors.New("malformed webhook delivery")
 
 // IgnoredError is returned by Parse for a well-formed delivery that makes
-// no build: a ping, a tag push, a branch deletion, any event but push. The
-// handler answers 202 with Reason, so GitHub's delivery log says why.
+// no event: a ping, a tag push or deletion, a pull request labelled or
+// edited, the close of a fork's pull request, any event but push,
+// pull_request and delete. The handler answers 202 with Reason, so
+// GitHub's delivery log says why.
 type IgnoredError struct {
 	// Event is the X-GitHub-Event of the delivery.
 	Event string
@@ -62,22 +71,38 @@ const (
 )
 
 // Parse normalises a delivery of event type eventType (X-GitHub-Event)
-// with id deliveryID (X-GitHub-Delivery) into a pipeline.Event. Only a push
-// of a branch that leaves a commit on it makes an event; anything else
-// well-formed returns an *IgnoredError, and a broken delivery an error
-// wrapping ErrMalformed. The body must already be verified. ReceivedAt is
-// left for the caller to set.
+// with id deliveryID (X-GitHub-Delivery) into a pipeline.Event:
+//
+//   - push of a branch: Push of its new head commit; push deleting a
+//     branch: Cleanup of that branch, with no Commit.
+//   - pull_request opened, reopened or synchronize: PullRequest of its head
+//     commit, in the base repository (a fork's head is fetched from there
+//     by SHA); closed, merged or not: Cleanup of its head branch, unless
+//     it came from a fork, which has no previews.
+//   - delete of a branch: Cleanup of that branch, with no Commit.
+//
+// Anything else well-formed returns an *IgnoredError, and a broken
+// delivery an error wrapping ErrMalformed. The body must already be
+// verified. ReceivedAt is left for the caller to set.
 func Parse(eventType, deliveryID string, body []byte) (pipeline.Event, error) {
 	if eventType == "" {
 		return pipeline.Event{}, fmt.Errorf("%w: missing X-GitHub-Event header", ErrMalformed)
 	}
-	if eventType == EventPush {
+	switch eventType {
+	case EventPush, EventPullRequest, EventDelete:
 		if deliveryID == "" {
-			// Without the id a redelivery could not be told from a new push.
+			// Without the id a redelivery could not be told from a new event.
 			return pipeline.Event{}, fmt.Errorf("%w: missing X-GitHub-Delivery header", ErrMalformed)
 		}
-		// Checks, as it decodes, that the whole body is JSON.
-		return parsePush(deliveryID, body)
+		// Each checks, as it decodes, that the whole body is JSON.
+		switch eventType {
+		case EventPullRequest:
+			return parsePullRequest(deliveryID, body)
+		case EventDelete:
+			return parseDelete(deliveryID, body)
+		default:
+			return parsePush(deliveryID, body)
+		}
 	}
 	if !json.Valid(body) {
 		return pipeline.Event{}, fmt.Errorf("%w: %s body is not JSON", ErrMalformed, quote(eventType))
@@ -128,17 +153,18 @@ func parsePush(deliveryID string, body []byte) (pipeline.Event, error) {
 		return pipeline.Event{}, fmt.Errorf("%w: push: ref %s is not a valid branch ref", ErrMalformed, quote(ref))
 	}
 
+	repo, err := repoOf(p.Repo, p.HasRepo)
+	if err != nil {
+		return pipeline.Event{}, fmt.Errorf("%w: push of %s: %v", ErrMalformed, ref, err)
+	}
 	after := p.After
 	if p.Deleted || isZeroSHA(after) {
-		return pipeline.Event{}, ignoredPush("branch %s deleted: nothing to build", quote(branch))
+		// A repository subscribed to push alone still has its previews
+		// cleaned up.
+		return cleanupOf(deliveryID, repo, branch, p.InstallationID), nil
 	}
 	if !commitRe.MatchString(after) {
 		return pipeline.Event{}, fmt.Errorf("%w: push of %s: after %s is not a commit SHA", ErrMalformed, ref, quote(after))
-	}
-
-	repo, err := repoOf(p)
-	if err != nil {
-		return pipeline.Event{}, fmt.Errorf("%w: push of %s: %v", ErrMalformed, ref, err)
 	}
 
 	ev := pipeline.Event{
@@ -158,11 +184,24 @@ func parsePush(deliveryID string, body []byte) (pipeline.Event, error) {
 	return ev, nil
 }
 
-func repoOf(p pushPayload) (pipeline.Repo, error) {
-	if !p.HasRepo {
+// cleanupOf is the Cleanup of a deleted branch, which has no commit left.
+func cleanupOf(deliveryID string, repo pipeline.Repo, branch string, installationID int64) pipeline.Event {
+	return pipeline.Event{
+		DeliveryID:     deliveryID,
+		Kind:           pipeline.Cleanup,
+		Repo:           repo,
+		Ref:            branchPrefix + branch,
+		Branch:         branch,
+		InstallationID: installationID,
+	}
+}
+
+// repoOf checks and normalises a payload's repository; present is false
+// when the payload had none.
+func repoOf(r payloadRepo, present bool) (pipeline.Repo, error) {
+	if !present {
 		return pipeline.Repo{}, errors.New("no repository")
 	}
-	r := p.Repo
 	owner := r.OwnerLogin
 	if owner == "" {
 		// Older push payloads name the owner only by name.

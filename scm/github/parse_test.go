@@ -57,6 +57,14 @@ var helloWorld = pipeline.Repo{
 	DefaultBranch: "master",
 }
 
+// privateHelloWorld is the repository as the patched payloads make it:
+// private, its default branch main.
+var privateHelloWorld = func() pipeline.Repo {
+	r := helloWorld
+	r.DefaultBranch, r.Private = "main", true
+	return r
+}()
+
 func TestParse(t *testing.T) {
 	newBranch := pipeline.Event{
 		DeliveryID:     delivery,
@@ -69,16 +77,7 @@ func TestParse(t *testing.T) {
 		Author:         "Codertocat",
 		InstallationID: 1,
 	}
-	tests := []struct {
-		name      string
-		eventType string
-		body      []byte
-		want      pipeline.Event
-		// ignored is the reason expected of an *IgnoredError.
-		ignored string
-		// malformed expects ErrMalformed.
-		malformed bool
-	}{
+	runParseCases(t, []parseCase{
 		{
 			name:      "push creating a branch",
 			eventType: "push",
@@ -112,20 +111,12 @@ func TestParse(t *testing.T) {
 			want: pipeline.Event{
 				DeliveryID: delivery,
 				Kind:       pipeline.Push,
-				Repo: pipeline.Repo{
-					Provider:      pipeline.GitHub,
-					Owner:         "Codertocat",
-					Name:          "Hello-World",
-					CloneURL:      "https://github.com/Codertocat/Hello-World.git",
-					HTMLURL:       "https://github.com/Codertocat/Hello-World",
-					DefaultBranch: "main",
-					Private:       true,
-				},
-				Ref:     "refs/heads/feature/login",
-				Branch:  "feature/login",
-				Commit:  "a10867b14bb761a232cd80139fbd4c0d33264240",
-				Message: "Add login\n\nWith a body.",
-				Author:  "Codertocat",
+				Repo:       privateHelloWorld,
+				Ref:        "refs/heads/feature/login",
+				Branch:     "feature/login",
+				Commit:     "a10867b14bb761a232cd80139fbd4c0d33264240",
+				Message:    "Add login\n\nWith a body.",
+				Author:     "Codertocat",
 			},
 		},
 		{
@@ -157,16 +148,52 @@ func TestParse(t *testing.T) {
 			body: patched(t, "push.json", func(m map[string]any) {
 				m["ref"] = "refs/heads/feature"
 			}),
-			ignored: `branch "feature" deleted: nothing to build`,
+			want: pipeline.Event{
+				DeliveryID: delivery, Kind: pipeline.Cleanup, Repo: helloWorld,
+				Ref: "refs/heads/feature", Branch: "feature",
+			},
 		},
 		{
-			name:      "branch deletion told only by a zero after",
+			name:      "branch deletion told only by a zero after, by an App",
+			eventType: "push",
+			body: patched(t, "push_with-installation.json", func(m map[string]any) {
+				m["ref"] = "refs/heads/feature/login"
+				delete(m, "deleted")
+			}),
+			want: pipeline.Event{
+				DeliveryID: delivery, Kind: pipeline.Cleanup, Repo: helloWorld,
+				Ref: "refs/heads/feature/login", Branch: "feature/login", InstallationID: 1,
+			},
+		},
+		{
+			name:      "branch deletion told only by deleted",
+			eventType: "push",
+			body: patched(t, "push_with-new-branch.json", func(m map[string]any) {
+				m["ref"] = "refs/heads/feature"
+				m["deleted"] = true
+				m["head_commit"] = nil
+			}),
+			want: pipeline.Event{
+				DeliveryID: delivery, Kind: pipeline.Cleanup, Repo: helloWorld,
+				Ref: "refs/heads/feature", Branch: "feature", InstallationID: 1,
+			},
+		},
+		{
+			name:      "deletion of an impossible branch name",
+			eventType: "push",
+			body: patched(t, "push.json", func(m map[string]any) {
+				m["ref"] = "refs/heads/a..b"
+			}),
+			malformed: true,
+		},
+		{
+			name:      "branch deletion without repository",
 			eventType: "push",
 			body: patched(t, "push.json", func(m map[string]any) {
 				m["ref"] = "refs/heads/feature"
-				delete(m, "deleted")
+				delete(m, "repository")
 			}),
-			ignored: `branch "feature" deleted: nothing to build`,
+			malformed: true,
 		},
 		{
 			name:      "push of a ref that is not a branch",
@@ -178,11 +205,9 @@ func TestParse(t *testing.T) {
 		},
 		{name: "ping", eventType: "ping", body: fixture(t, "ping.json"), ignored: "pong: webhook 109948940 is set up"},
 		{name: "ping of an App", eventType: "ping", body: fixture(t, "ping_with-app_id.json"), ignored: "pong: webhook 109948940 is set up"},
-		{name: "pull request", eventType: "pull_request", body: fixture(t, "pull_request_opened.json"), ignored: `event "pull_request" is not acted on`},
 		{name: "issue comment", eventType: "issue_comment", body: fixture(t, "issue_comment_created.json"), ignored: `event "issue_comment" is not acted on`},
 		{name: "issues", eventType: "issues", body: []byte(`{"action":"opened"}`), ignored: `event "issues" is not acted on`},
 		{name: "create", eventType: "create", body: fixture(t, "create.json"), ignored: `event "create" is not acted on`},
-		{name: "delete", eventType: "delete", body: fixture(t, "delete.json"), ignored: `event "delete" is not acted on`},
 		{name: "check suite", eventType: "check_suite", body: fixture(t, "check_suite_requested.json"), ignored: `event "check_suite" is not acted on`},
 		{name: "event go-github does not know", eventType: "made_up", body: []byte(`{}`), ignored: `event "made_up" is not acted on`},
 
@@ -253,7 +278,23 @@ func TestParse(t *testing.T) {
 			}),
 			malformed: true,
 		},
-	}
+	})
+}
+
+// parseCase is a delivery and what Parse must make of it.
+type parseCase struct {
+	name      string
+	eventType string
+	body      []byte
+	want      pipeline.Event
+	// ignored is the reason expected of an *IgnoredError.
+	ignored string
+	// malformed expects ErrMalformed.
+	malformed bool
+}
+
+func runParseCases(t *testing.T, tests []parseCase) {
+	t.Helper()
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			got, err := Parse(tt.eventType, delivery, tt.body)
@@ -292,9 +333,21 @@ func TestParse(t *testing.T) {
 }
 
 func TestParseNeedsDeliveryID(t *testing.T) {
-	_, err := Parse("push", "", fixture(t, "push_with-new-branch.json"))
-	if !errors.Is(err, ErrMalformed) || !strings.Contains(err.Error(), "X-GitHub-Delivery") {
-		t.Fatalf("Parse() without delivery id: error = %v, want ErrMalformed naming the header", err)
+	branchDeleted := patched(t, "delete.json", func(m map[string]any) { m["ref_type"] = "branch" })
+	for _, c := range []struct {
+		eventType string
+		body      []byte
+	}{
+		{"push", fixture(t, "push_with-new-branch.json")},
+		{"push", patched(t, "push.json", func(m map[string]any) { m["ref"] = "refs/heads/feature" })},
+		{"pull_request", fixture(t, "pull_request_opened.json")},
+		{"pull_request", fixture(t, "pull_request_closed.json")},
+		{"delete", branchDeleted},
+	} {
+		_, err := Parse(c.eventType, "", c.body)
+		if !errors.Is(err, ErrMalformed) || !strings.Contains(err.Error(), "X-GitHub-Delivery") {
+			t.Errorf("Parse(%q) without delivery id: error = %v, want ErrMalformed naming the header", c.eventType, err)
+		}
 	}
 }
 

@@ -10,13 +10,17 @@ type pushPayload struct {
 	Deleted bool
 	// HasRepo tells that repository was an object, not null or missing.
 	HasRepo        bool
-	Repo           pushRepo
+	Repo           payloadRepo
 	InstallationID int64
 	HeadCommit     headCommit
 }
 
-type pushRepo struct {
+// payloadRepo is a repository object of any payload: a push's repository,
+// a pull request's base or head repo, a delete's repository.
+type payloadRepo struct {
 	Name string
+	// FullName is full_name, "owner/name" as GitHub spells it.
+	FullName string
 	// OwnerLogin is owner.login, OwnerName owner.name: older payloads
 	// name the owner only by name.
 	OwnerLogin, OwnerName string
@@ -49,31 +53,61 @@ func decodePush(body []byte) (pushPayload, error) {
 // jsonPush is the push payload as encoding/json decodes it: only the
 // fields a build uses, as pointers so that null and missing read as unset.
 type jsonPush struct {
-	Ref     *string `json:"ref"`
-	After   *string `json:"after"`
-	Deleted *bool   `json:"deleted"`
-	Repo    *struct {
-		Name  *string `json:"name"`
-		Owner *struct {
-			Login *string `json:"login"`
-			Name  *string `json:"name"`
-		} `json:"owner"`
-		CloneURL      *string `json:"clone_url"`
-		HTMLURL       *string `json:"html_url"`
-		DefaultBranch *string `json:"default_branch"`
-		MasterBranch  *string `json:"master_branch"`
-		Private       *bool   `json:"private"`
-	} `json:"repository"`
-	Installation *struct {
-		ID *int64 `json:"id"`
-	} `json:"installation"`
-	HeadCommit *struct {
+	Ref          *string           `json:"ref"`
+	After        *string           `json:"after"`
+	Deleted      *bool             `json:"deleted"`
+	Repo         *jsonRepo         `json:"repository"`
+	Installation *jsonInstallation `json:"installation"`
+	HeadCommit   *struct {
 		Message *string `json:"message"`
 		Author  *struct {
 			Name  *string `json:"name"`
 			Login *string `json:"username"`
 		} `json:"author"`
 	} `json:"head_commit"`
+}
+
+// jsonRepo is a repository object of any payload as encoding/json decodes
+// it, for payloadRepo.
+type jsonRepo struct {
+	Name     *string `json:"name"`
+	FullName *string `json:"full_name"`
+	Owner    *struct {
+		Login *string `json:"login"`
+		Name  *string `json:"name"`
+	} `json:"owner"`
+	CloneURL      *string `json:"clone_url"`
+	HTMLURL       *string `json:"html_url"`
+	DefaultBranch *string `json:"default_branch"`
+	MasterBranch  *string `json:"master_branch"`
+	Private       *bool   `json:"private"`
+}
+
+// jsonInstallation is the installation object of a GitHub App's delivery.
+type jsonInstallation struct {
+	ID *int64 `json:"id"`
+}
+
+// payload returns the repository, and whether it was an object at all.
+func (r *jsonRepo) payload() (payloadRepo, bool) {
+	if r == nil {
+		return payloadRepo{}, false
+	}
+	out := payloadRepo{Name: deref(r.Name), FullName: deref(r.FullName), CloneURL: deref(r.CloneURL),
+		HTMLURL: deref(r.HTMLURL), DefaultBranch: deref(r.DefaultBranch), MasterBranch: deref(r.MasterBranch),
+		Private: deref(r.Private)}
+	if o := r.Owner; o != nil {
+		out.OwnerLogin, out.OwnerName = deref(o.Login), deref(o.Name)
+	}
+	return out, true
+}
+
+// id is the installation id, 0 when the delivery is not an App's.
+func (i *jsonInstallation) id() int64 {
+	if i == nil {
+		return 0
+	}
+	return deref(i.ID)
 }
 
 func deref[T any](p *T) (v T) {
@@ -84,18 +118,8 @@ func deref[T any](p *T) (v T) {
 }
 
 func (p jsonPush) payload() pushPayload {
-	out := pushPayload{Ref: deref(p.Ref), After: deref(p.After), Deleted: deref(p.Deleted)}
-	if r := p.Repo; r != nil {
-		out.HasRepo = true
-		out.Repo = pushRepo{Name: deref(r.Name), CloneURL: deref(r.CloneURL), HTMLURL: deref(r.HTMLURL),
-			DefaultBranch: deref(r.DefaultBranch), MasterBranch: deref(r.MasterBranch), Private: deref(r.Private)}
-		if o := r.Owner; o != nil {
-			out.Repo.OwnerLogin, out.Repo.OwnerName = deref(o.Login), deref(o.Name)
-		}
-	}
-	if i := p.Installation; i != nil {
-		out.InstallationID = deref(i.ID)
-	}
+	out := pushPayload{Ref: deref(p.Ref), After: deref(p.After), Deleted: deref(p.Deleted), InstallationID: p.Installation.id()}
+	out.Repo, out.HasRepo = p.Repo.payload()
 	if h := p.HeadCommit; h != nil {
 		out.HeadCommit.Message = deref(h.Message)
 		if a := h.Author; a != nil {

@@ -1,0 +1,156 @@
+package test
+
+import (
+	"context"
+	"net/http"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/ofcbuild/ofc/internal/fixture"
+	"github.com/ofcbuild/ofc/internal/gittest"
+	"github.com/ofcbuild/ofc/pipeline"
+	"github.com/ofcbuild/ofc/plan"
+	"github.com/ofcbuild/ofc/registry"
+)
+
+// branchRepo is a repository with production deployed from main and a
+// branch pushed, as a pull request starts.
+type branchRepo struct {
+	sys                 *system
+	owner               string
+	repo                *gittest.Repo
+	mainSHA, branchSHA  string
+	branch              string
+	previews, prodNames map[string]string
+}
+
+func newBranchRepo(t *testing.T, sys *system, branch string) *branchRepo {
+	t.Helper()
+	owner := "e2e-" + randomID()
+	removeFunctionsAtEnd(t, sys.svc, owner)
+	git := gittest.NewServer(t)
+	br := &branchRepo{sys: sys, owner: owner, repo: git.NewRepo(owner, "functions", "main"), branch: branch,
+		previews: map[string]string{}, prodNames: map[string]string{}}
+	br.mainSHA = br.repo.Commit("main", "Add functions", sampleFiles())
+	br.succeeds(t, br.sys.push(br.pushOf("main", "", br.mainSHA), "delivery-"+randomID()))
+	files := sampleFiles()
+	files["greet/handler.go"] = strings.Replace(greetHandler, `"%s, %s"`, `"%s from the branch, %s"`, 1)
+	br.branchSHA = br.repo.Commit(branch, "Try a new greeting", files)
+	br.succeeds(t, br.sys.push(br.pushOf(branch, br.mainSHA, br.branchSHA), "delivery-"+randomID()))
+	for _, fn := range []string{"greet", "reverse", "static"} {
+		br.previews[fn] = plan.DeployName(owner, "functions", branch, fn)
+		br.prodNames[fn] = plan.DeployName(owner, "functions", "", fn)
+	}
+	return br
+}
+
+func (br *branchRepo) pushOf(branch, before, after string) fixture.Push {
+	return fixture.Push{Owner: br.owner, Repo: "functions", CloneURL: br.repo.CloneURL,
+		DefaultBranch: "main", Branch: branch, Before: before, After: after}
+}
+
+// succeeds waits for the build r queued and fails t unless it succeeded.
+func (br *branchRepo) succeeds(t *testing.T, r reply) pipeline.Build {
+	t.Helper()
+	if r.Code != 202 || r.BuildID == 0 {
+		t.Fatalf("delivery answered %d %+v, want 202 with a build", r.Code, r)
+	}
+	b := br.sys.waitFinal(r.BuildID, buildWithin)
+	if b.State != pipeline.Success {
+		t.Fatalf("build %d: %s at %q: %s", b.ID, b.State, b.FailedStep, b.Error)
+	}
+	return b
+}
+
+func (br *branchRepo) pullRequest(t *testing.T, action string, number int) reply {
+	t.Helper()
+	body, err := fixture.GitHubPullRequest(fixture.PullRequest{Owner: br.owner, Repo: "functions",
+		CloneURL: br.repo.CloneURL, DefaultBranch: "main", Number: number, Action: action,
+		Branch: br.branch, Head: br.branchSHA, Merged: action == "closed"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return br.sys.deliver(delivery{Event: "pull_request", ID: "delivery-" + randomID(), Body: body})
+}
+
+// assertCleanedUp checks that the branch's previews are gone from the
+// gateway and the cleanup's record, their images from the registry, and
+// that production still answers.
+func (br *branchRepo) assertCleanedUp(t *testing.T, cleanup pipeline.Build) {
+	t.Helper()
+	ctx := context.Background()
+	gw := gatewayClient(t, br.sys.svc)
+	reg, err := registry.New(registry.Config{Host: br.sys.svc.Registry, Insecure: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	removed := map[string]bool{}
+	for _, fb := range cleanup.Functions {
+		removed[fb.DeployName] = true
+	}
+	for fn, name := range br.previews {
+		if _, err := gw.Get(ctx, name); err == nil {
+			t.Errorf("preview %s is still on the gateway", name)
+		}
+		if !removed[name] {
+			t.Errorf("the cleanup's record does not list %s: %+v", name, cleanup.Functions)
+		}
+		// The branch's image is pruned, unless it is the very manifest
+		// production runs (a function the branch did not change builds to
+		// the same digest): a registry deletes manifests, not tags.
+		prodDigest, ok, _ := reg.Exists(ctx, reg.Ref(br.owner, "functions", fn, br.mainSHA))
+		if !ok {
+			t.Errorf("production image of %s was pruned", fn)
+		}
+		digest, ok, err := reg.Exists(ctx, reg.Ref(br.owner, "functions", fn, br.branchSHA))
+		if err != nil || ok && digest != prodDigest {
+			t.Errorf("image of %s at the branch's commit is still in the registry (err %v)", fn, err)
+		}
+		if fn == "greet" && ok {
+			t.Errorf("the branch's own greet image was not pruned")
+		}
+	}
+	if code, got := invoke(t, br.sys.svc, br.prodNames["greet"], http.MethodPost, "world"); code != 200 || got != "Hello, world" {
+		t.Errorf("production greet after the cleanup = %d %q", code, got)
+	}
+}
+
+func TestPullRequestGetsStatusesAndItsPreviewsGoWhenItCloses(t *testing.T) {
+	sys := newSystem(t, 1)
+	br := newBranchRepo(t, sys, "feature/x")
+
+	b := br.succeeds(t, br.pullRequest(t, "opened", 12))
+	if b.Commit != br.branchSHA || b.Branch != "feature/x" {
+		t.Errorf("pull request build of %s@%s, want feature/x@%s", b.Branch, b.Commit, br.branchSHA)
+	}
+	gw := gatewayClient(t, sys.svc)
+	for fn, name := range br.previews {
+		got, err := gw.Get(context.Background(), name)
+		if err != nil || got.Labels[pipeline.LabelPullRequest] != "12" {
+			t.Errorf("preview %s: %+v, %v; want it labelled with pull request 12", fn, got.Labels, err)
+		}
+	}
+	for _, ctxName := range []string{"ofc", "ofc/greet", "ofc/reverse", "ofc/static"} {
+		if st := sys.last(br.branchSHA, ctxName); st.State != "success" || !strings.HasSuffix(st.TargetURL, "/api/builds/"+strconv.FormatInt(b.ID, 10)) {
+			t.Errorf("status %s on the head commit: %+v, want success linking the pull request's build", ctxName, st)
+		}
+	}
+	if code, got := invoke(t, sys.svc, br.previews["greet"], http.MethodPost, "world"); code != 200 || got != "Hello from the branch, world" {
+		t.Errorf("preview greet = %d %q", code, got)
+	}
+
+	cleanup := br.succeeds(t, br.pullRequest(t, "closed", 12))
+	br.assertCleanedUp(t, cleanup)
+}
+
+func TestDeletingABranchRemovesItsPreviews(t *testing.T) {
+	sys := newSystem(t, 1)
+	br := newBranchRepo(t, sys, "try/something")
+	body, err := fixture.GitHubDelete(br.owner, "functions", br.repo.CloneURL, "main", br.branch)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cleanup := br.succeeds(t, sys.deliver(delivery{Event: "delete", ID: "delivery-" + randomID(), Body: body}))
+	br.assertCleanedUp(t, cleanup)
+}
