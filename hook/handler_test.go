@@ -14,6 +14,8 @@ import (
 	"sync"
 	"testing"
 
+	"github.com/prometheus/client_golang/prometheus"
+
 	"github.com/ofcbuild/ofc/internal/fixture"
 	"github.com/ofcbuild/ofc/pipeline"
 	scmgithub "github.com/ofcbuild/ofc/scm/github"
@@ -165,4 +167,65 @@ func TestRefusals(t *testing.T) {
 			}
 		})
 	}
+}
+
+func TestOwnersNotAllowedAreIgnored(t *testing.T) {
+	var logs bytes.Buffer
+	reg := prometheus.NewRegistry()
+	metrics := NewMetrics(reg)
+	rec, pub := &recorder{byID: map[string]pipeline.Build{}}, &publisher{}
+	h := GitHub(Config{Recorder: rec, Publisher: pub, Metrics: metrics, Owners: ParseOwners("Alice, acme"),
+		Logger: slog.New(slog.NewTextHandler(&logs, nil))}, []byte(secret))
+
+	body, err := fixture.GitHubPush(fixture.Push{Owner: "mallory", Repo: "miner", CloneURL: "https://github.com/mallory/miner.git",
+		DefaultBranch: "main", Branch: "main", After: strings.Repeat("c", 40)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	code, r := post(h, "push", "d-mallory", body, scmgithub.Sign([]byte(secret), body))
+	if code != 202 || r.Status != "ignored" || r.BuildID != 0 ||
+		r.Message != `owner "mallory" is not allowed on this service (OFC_ALLOWED_OWNERS)` {
+		t.Errorf("owner not allowed: %d %+v", code, r)
+	}
+	if len(pub.reqs) != 0 || len(rec.byID) != 0 {
+		t.Error("an owner not allowed made a build")
+	}
+	if line := logs.String(); !strings.Contains(line, "level=INFO") || !strings.Contains(line, "owner=mallory") ||
+		!strings.Contains(line, "repo=mallory/miner") {
+		t.Errorf("log %q does not name the owner and repo at info", line)
+	}
+	if n := counted(t, reg, "ignored"); n != 1 {
+		t.Errorf("%v deliveries counted ignored, want 1", n)
+	}
+
+	// alice is listed as Alice: owners match without case.
+	body = pushBody(t)
+	code, r = post(h, "push", "d-alice", body, scmgithub.Sign([]byte(secret), body))
+	if code != 202 || r.Status != "queued" || r.BuildID != 1 || len(pub.reqs) != 1 || pub.reqs[0].Event.Repo.Owner != "alice" {
+		t.Errorf("allowed owner: %d %+v, %d published", code, r, len(pub.reqs))
+	}
+}
+
+// counted is how many GitHub deliveries reg's metrics count with outcome.
+func counted(t *testing.T, reg *prometheus.Registry, outcome string) float64 {
+	t.Helper()
+	families, err := reg.Gather()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range families {
+		if f.GetName() != "ofc_webhook_deliveries_total" {
+			continue
+		}
+		for _, m := range f.GetMetric() {
+			labels := map[string]string{}
+			for _, l := range m.GetLabel() {
+				labels[l.GetName()] = l.GetValue()
+			}
+			if labels["provider"] == string(pipeline.GitHub) && labels["outcome"] == outcome {
+				return m.GetCounter().GetValue()
+			}
+		}
+	}
+	return 0
 }

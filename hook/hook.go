@@ -25,6 +25,9 @@ type Config struct {
 	Publisher pipeline.Publisher
 	Logger    *slog.Logger
 	Metrics   *Metrics
+	// Owners are the forge owners whose events are acted on; the zero
+	// value allows every owner.
+	Owners Owners
 	// Now is the clock; time.Now when nil.
 	Now func() time.Time
 }
@@ -65,7 +68,17 @@ func readBody(w http.ResponseWriter, r *http.Request, bodies *buffers) ([]byte, 
 // request. It answers 202 only when both are done; otherwise 503, and the
 // forge's redelivery of the same delivery finds the recorded build and
 // publishes it again, so nothing is lost and nothing is built twice.
+// An event of an owner not in c.Owners is answered 202 ignored, with
+// nothing recorded or queued: checking here, where every forge's handler
+// ends, keeps a new forge from skipping it.
 func (c *Config) enqueue(ctx context.Context, w http.ResponseWriter, provider pipeline.Provider, ev pipeline.Event) {
+	if !c.Owners.Allowed(ev.Repo.Owner) {
+		msg := fmt.Sprintf("owner %q is not allowed on this service (OFC_ALLOWED_OWNERS)", ev.Repo.Owner)
+		c.log(ctx, slog.LevelInfo, "delivery ignored", provider, ev, slog.String("owner", ev.Repo.Owner), slog.String("reason", msg))
+		c.Metrics.outcome(provider, "ignored")
+		writeReply(w, http.StatusAccepted, reply{Status: "ignored", Message: msg})
+		return
+	}
 	now := time.Now
 	if c.Now != nil {
 		now = c.Now

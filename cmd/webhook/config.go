@@ -3,6 +3,7 @@ package main
 import (
 	"time"
 
+	"github.com/ofcbuild/ofc/hook"
 	"github.com/ofcbuild/ofc/internal/boot"
 	"github.com/ofcbuild/ofc/internal/envconfig"
 )
@@ -13,6 +14,7 @@ type config struct {
 	boot.Shared
 	Addr          string
 	GitHubSecret  string
+	AllowedOwners hook.Owners
 	ReadyTimeout  time.Duration
 	ShutdownGrace time.Duration
 }
@@ -23,6 +25,7 @@ func readConfig(look envconfig.Lookup) (config, error) {
 		Shared:        boot.ReadShared(r),
 		Addr:          r.String("OFC_WEBHOOK_ADDR", "127.0.0.1:8080"),
 		GitHubSecret:  r.Required("OFC_GITHUB_WEBHOOK_SECRET", "GitHub deliveries are verified with it"),
+		AllowedOwners: hook.ParseOwners(r.String("OFC_ALLOWED_OWNERS", "")),
 		ReadyTimeout:  r.Duration("OFC_READY_TIMEOUT", 2*time.Second),
 		ShutdownGrace: r.Duration("OFC_SHUTDOWN_GRACE", 10*time.Second),
 	}

@@ -16,6 +16,19 @@ func TestReadConfig(t *testing.T) {
 	if c.Addr != "127.0.0.1:8080" || c.QueueStream != "OFC_BUILDS" || c.ReadyTimeout != 2*time.Second {
 		t.Errorf("defaults: %+v", c)
 	}
+	if !c.AllowedOwners.Allowed("anyone") {
+		t.Error("by default every owner is allowed")
+	}
+
+	c, err = readConfig(envconfig.Map(map[string]string{"OFC_GITHUB_WEBHOOK_SECRET": "s", "OFC_ALLOWED_OWNERS": "Alice, group/sub"}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for owner, want := range map[string]bool{"alice": true, "group/sub/team": true, "mallory": false, "group/subway": false} {
+		if c.AllowedOwners.Allowed(owner) != want {
+			t.Errorf("OFC_ALLOWED_OWNERS=%q: owner %q allowed %v, want %v", "Alice, group/sub", owner, !want, want)
+		}
+	}
 
 	_, err = readConfig(envconfig.Map(map[string]string{"OFC_READY_TIMEOUT": "soon"}))
 	if err == nil || !strings.Contains(err.Error(), "OFC_GITHUB_WEBHOOK_SECRET is required") ||
