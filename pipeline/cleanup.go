@@ -50,7 +50,11 @@ func (r *Runner) cleanup(ctx context.Context, log *slog.Logger, req BuildRequest
 		r.line(ctx, id, "", StepCleanup, fmt.Sprintf("pruned %s@%s", img.Image, img.Digest))
 	}
 	r.line(ctx, id, "", StepCleanup, fmt.Sprintf("%s: removed %d previews, pruned %d images", why, len(previews), len(imgs)))
-	return r.finish(ctx, log, ev, id, Success, "", "")
+	if err := r.finish(ctx, log, ev, id, Success, "", ""); err != nil {
+		return err
+	}
+	r.comment(ctx, log, ev, removedComment(ev, previews))
+	return nil
 }
 
 // removePreview takes one preview off the gateway, records it removed,

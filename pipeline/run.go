@@ -71,7 +71,11 @@ func (r *Runner) run(ctx context.Context, log *slog.Logger, req BuildRequest) er
 	}
 
 	results := r.runFunctions(ctx, log, ev, specs, fbs)
-	return r.conclude(ctx, log, ev, id, results)
+	if err := r.conclude(ctx, log, ev, id, results); err != nil {
+		return err
+	}
+	r.comment(ctx, log, ev, r.previewComment(ev, id, results))
+	return nil
 }
 
 // runFunctions builds and deploys every function, at most Parallelism at

@@ -24,6 +24,11 @@ type RunnerConfig struct {
 	// images when their branch goes.
 	Deployments Deployments
 	Remover     Remover
+	// Commenter, when set, keeps a comment on each pull request listing
+	// its previews; FunctionURL gives the URL a function is called at
+	// (default: its name).
+	Commenter   Commenter
+	FunctionURL func(deployName string) string
 
 	// WorkDir is where builds check out and prepare their contexts; each
 	// build gets its own directory, removed when it ends.
@@ -76,6 +81,9 @@ func NewRunner(cfg RunnerConfig) (*Runner, error) {
 	}
 	if cfg.StatusContext == "" {
 		cfg.StatusContext = "ofc"
+	}
+	if cfg.FunctionURL == nil {
+		cfg.FunctionURL = func(name string) string { return name }
 	}
 	if cfg.TargetURL == nil {
 		cfg.TargetURL = func(int64) string { return "" }

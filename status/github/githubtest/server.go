@@ -9,6 +9,9 @@
 //	GET  /repos/{owner}/{repo}/commits/{ref}/statuses list, newest first
 //	GET  /repos/{owner}/{repo}/statuses/{ref}         the same, legacy path
 //	GET  /repos/{owner}/{repo}/commits/{ref}/status   combined status
+//	GET  /repos/{owner}/{repo}/issues/{n}/comments    list comments, paginated
+//	POST /repos/{owner}/{repo}/issues/{n}/comments    comment on a pull request
+//	PATCH /repos/{owner}/{repo}/issues/comments/{id}  edit a comment
 package githubtest
 
 import (
@@ -46,6 +49,7 @@ type Server struct {
 
 	mu       sync.Mutex
 	statuses []Status
+	comments []Comment
 	tokens   map[string]bool
 	failWith int
 	// changed is closed, and replaced, whenever a status is recorded.
