@@ -91,6 +91,10 @@ func run(ctx context.Context, look func(string) (string, bool)) error {
 		Logger:        log,
 		Deployments:   st,
 		Remover:       remover{gw, reg},
+		Commenter:     reporter,
+		FunctionURL: func(name string) string {
+			return strings.TrimRight(cfg.GatewayURL, "/") + "/function/" + name
+		},
 		WorkDir:       cfg.WorkDir,
 		Parallelism:   cfg.Parallelism,
 		ReadyTimeout:  cfg.ReadyTimeout,
