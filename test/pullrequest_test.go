@@ -12,6 +12,7 @@ import (
 	"github.com/ofcbuild/ofc/pipeline"
 	"github.com/ofcbuild/ofc/plan"
 	"github.com/ofcbuild/ofc/registry"
+	"github.com/ofcbuild/ofc/status/github/githubtest"
 )
 
 // branchRepo is a repository with production deployed from main and a
@@ -140,8 +141,49 @@ func TestPullRequestGetsStatusesAndItsPreviewsGoWhenItCloses(t *testing.T) {
 		t.Errorf("preview greet = %d %q", code, got)
 	}
 
+	comment := br.previewComment(t, 12)
+	for _, name := range br.previews {
+		if !strings.Contains(comment.Body, sys.svc.GatewayURL+"/function/"+name) {
+			t.Errorf("the comment does not link preview %s:\n%s", name, comment.Body)
+		}
+	}
+
+	// A new push to the branch: the same comment is edited, no second one.
+	files := sampleFiles()
+	files["greet/handler.go"] = strings.Replace(greetHandler, `"%s, %s"`, `"%s again from the branch, %s"`, 1)
+	before := br.branchSHA
+	br.branchSHA = br.repo.Commit(br.branch, "Greet again", files)
+	br.succeeds(t, sys.push(br.pushOf(br.branch, before, br.branchSHA), "delivery-"+randomID()))
+	br.succeeds(t, br.pullRequest(t, "synchronize", 12))
+	edited := br.previewComment(t, 12)
+	if edited.ID != comment.ID || edited.Edits == 0 || !strings.Contains(edited.Body, br.branchSHA[:7]) {
+		t.Errorf("after synchronize the comment is %+v, want comment %d edited to name %s", edited, comment.ID, br.branchSHA[:7])
+	}
+	if code, got := invoke(t, sys.svc, br.previews["greet"], http.MethodPost, "world"); code != 200 || got != "Hello again from the branch, world" {
+		t.Errorf("preview greet after synchronize = %d %q", code, got)
+	}
+
 	cleanup := br.succeeds(t, br.pullRequest(t, "closed", 12))
 	br.assertCleanedUp(t, cleanup)
+	if closed := br.previewComment(t, 12); !strings.Contains(closed.Body, "Previews removed") {
+		t.Errorf("after close the comment says:\n%s", closed.Body)
+	}
+}
+
+// previewComment returns the pull request's one preview comment, failing
+// t when there is none or more than one.
+func (br *branchRepo) previewComment(t *testing.T, number int) githubtest.Comment {
+	t.Helper()
+	var ours []githubtest.Comment
+	for _, c := range br.sys.GitHub.Comments(br.owner, "functions", number) {
+		if strings.HasPrefix(c.Body, pipeline.CommentMarker) {
+			ours = append(ours, c)
+		}
+	}
+	if len(ours) != 1 {
+		t.Fatalf("pull request #%d has %d preview comments, want 1: %+v", number, len(ours), ours)
+	}
+	return ours[0]
 }
 
 func TestDeletingABranchRemovesItsPreviews(t *testing.T) {
