@@ -5,6 +5,7 @@ import (
 	"errors"
 	"reflect"
 	"slices"
+	"strings"
 	"sync"
 	"testing"
 )
@@ -30,6 +31,19 @@ func (m *memDeployments) LivePreviews(_ context.Context, _ int64, branch string)
 	var out []Deployed
 	for _, d := range m.live {
 		if d.Branch == branch && d.Preview {
+			out = append(out, d)
+		}
+	}
+	slices.SortFunc(out, func(a, b Deployed) int { return cmpString(a.DeployName, b.DeployName) })
+	return out, nil
+}
+
+func (m *memDeployments) LiveOnBranch(_ context.Context, _ int64, branch string) ([]Deployed, error) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	var out []Deployed
+	for _, d := range m.live {
+		if d.Branch == branch {
 			out = append(out, d)
 		}
 	}
@@ -163,5 +177,32 @@ func TestCleanupRetriesWhenTheGatewayIsDown(t *testing.T) {
 	}
 	if _, ok := deps.live["p"]; !ok {
 		t.Error("the preview was recorded removed though the gateway never removed it")
+	}
+}
+
+func TestAFunctionGoneFromTheStackFileIsRemoved(t *testing.T) {
+	st, rm := &memStore{state: Queued}, &memRemover{}
+	deps := &memDeployments{live: map[string]Deployed{
+		"alice-a":     {DeployName: "alice-a", Function: "a", BuildID: 0},
+		"alice-old":   {DeployName: "alice-old", Function: "old", BuildID: 0},
+		"alice-newer": {DeployName: "alice-newer", Function: "newer", BuildID: 5},
+	}}
+	r, err := NewRunner(RunnerConfig{Store: st, Source: fetchFunc(okFetch), Planner: specs("a"),
+		Builder: buildFunc(func(s FunctionSpec) (string, error) { return "sha256:" + s.Name, nil }),
+		Deployer: &memDeployer{images: map[string]string{}}, Reporter: &memReporter{}, Logs: nopSink{}, WorkDir: t.TempDir(),
+		Deployments: deps, Remover: rm})
+	if err != nil {
+		t.Fatal(err)
+	}
+	d := &memDelivery{n: 1, max: 3}
+	r.Handle(context.Background(), d)
+	if d.settled != "ack" || st.state != Success {
+		t.Fatalf("build %s, settled %q", st.state, d.settled)
+	}
+	if !reflect.DeepEqual(rm.functions, []string{"alice-old"}) {
+		t.Errorf("removed %v, want only the function an earlier build deployed and the stack file dropped", rm.functions)
+	}
+	if why := deps.removed["alice-old"]; !strings.Contains(why, "removed from the stack file") {
+		t.Errorf("removal recorded as %q", why)
 	}
 }

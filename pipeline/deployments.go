@@ -38,6 +38,9 @@ type Deployments interface {
 	// LivePreviews lists the previews of branch in the repository of
 	// build id that are not removed.
 	LivePreviews(ctx context.Context, id int64, branch string) ([]Deployed, error)
+	// LiveOnBranch lists every deployment, production or preview, made
+	// from branch in the repository of build id and not removed.
+	LiveOnBranch(ctx context.Context, id int64, branch string) ([]Deployed, error)
 	// MarkRemoved records that name was removed by build id, and why.
 	MarkRemoved(ctx context.Context, name string, id int64, why string) error
 	// PrunableImages lists the images pushed by builds of branch in the

@@ -71,6 +71,9 @@ func (r *Runner) run(ctx context.Context, log *slog.Logger, req BuildRequest) er
 	}
 
 	results := r.runFunctions(ctx, log, ev, specs, fbs)
+	if err := r.retireRemoved(ctx, log, ev, id, specs); err != nil {
+		return err
+	}
 	if err := r.conclude(ctx, log, ev, id, results); err != nil {
 		return err
 	}

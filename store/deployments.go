@@ -32,16 +32,25 @@ func (s *Store) RecordDeployed(ctx context.Context, d pipeline.Deployed) error {
 	return nil
 }
 
-const livePreviews = `SELECT deploy_name, function, branch, preview, pull_request, commit_sha, image, digest, build_id, deployed_at
+const liveOnBranch = `SELECT deploy_name, function, branch, preview, pull_request, commit_sha, image, digest, build_id, deployed_at
 FROM deployments
-WHERE repo_id = (SELECT repo_id FROM builds WHERE id = $1) AND branch = $2 AND preview AND removed_at IS NULL
+WHERE repo_id = (SELECT repo_id FROM builds WHERE id = $1) AND branch = $2 AND removed_at IS NULL AND (preview OR NOT $3)
 ORDER BY deploy_name`
 
 // LivePreviews implements pipeline.Deployments.
 func (s *Store) LivePreviews(ctx context.Context, id int64, branch string) ([]pipeline.Deployed, error) {
-	rows, err := s.pool.Query(ctx, livePreviews, id, branch)
+	return s.live(ctx, id, branch, true)
+}
+
+// LiveOnBranch implements pipeline.Deployments.
+func (s *Store) LiveOnBranch(ctx context.Context, id int64, branch string) ([]pipeline.Deployed, error) {
+	return s.live(ctx, id, branch, false)
+}
+
+func (s *Store) live(ctx context.Context, id int64, branch string, previewsOnly bool) ([]pipeline.Deployed, error) {
+	rows, err := s.pool.Query(ctx, liveOnBranch, id, branch, previewsOnly)
 	if err != nil {
-		return nil, fmt.Errorf("previews of %q: %w", branch, err)
+		return nil, fmt.Errorf("deployments of %q: %w", branch, err)
 	}
 	ds, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (pipeline.Deployed, error) {
 		var d pipeline.Deployed
@@ -50,14 +59,15 @@ func (s *Store) LivePreviews(ctx context.Context, id int64, branch string) ([]pi
 		return d, err
 	})
 	if err != nil {
-		return nil, fmt.Errorf("previews of %q: %w", branch, err)
+		return nil, fmt.Errorf("deployments of %q: %w", branch, err)
 	}
 	return ds, nil
 }
 
-// MarkRemoved implements pipeline.Deployments.
+// MarkRemoved implements pipeline.Deployments. id 0 records a removal no
+// build made, such as the stale-preview job's.
 func (s *Store) MarkRemoved(ctx context.Context, name string, id int64, why string) error {
-	_, err := s.pool.Exec(ctx, `UPDATE deployments SET removed_at = now(), removed_by = $2, removed_why = $3
+	_, err := s.pool.Exec(ctx, `UPDATE deployments SET removed_at = now(), removed_by = NULLIF($2::bigint, 0), removed_why = $3
 		WHERE deploy_name = $1 AND removed_at IS NULL`, name, id, why)
 	if err != nil {
 		return fmt.Errorf("mark %s removed: %w", name, err)

@@ -108,9 +108,12 @@ func TestPushBuildsDeploysAndReportsEveryFunction(t *testing.T) {
 		}
 	}
 
-	// A push that changes a handler changes the answer.
+	// A push that changes a handler changes the answer, and one that
+	// drops a function from the stack file removes it from the gateway.
 	files := sampleFiles()
 	files["greet/handler.go"] = strings.Replace(greetHandler, `"%s, %s"`, `"%s again, %s!"`, 1)
+	files["stack.yml"] = sampleStack[:strings.Index(sampleStack, "  static:")]
+	files["static/Dockerfile"] = ""
 	sha2 := repo.Commit("main", "Greet again", files)
 	r = sys.push(fixture.Push{Owner: owner, Repo: "functions", CloneURL: repo.CloneURL,
 		DefaultBranch: "main", Branch: "main", Before: sha, After: sha2, Message: "Greet again"}, "delivery-"+randomID())
@@ -122,6 +125,9 @@ func TestPushBuildsDeploysAndReportsEveryFunction(t *testing.T) {
 	}
 	if code, got := invoke(t, sys.svc, names["reverse"], http.MethodPost, "stressed"); code != 200 || got != "desserts" {
 		t.Errorf("reverse after the second push = %d %q", code, got)
+	}
+	if _, err := gw.Get(ctx, names["static"]); err == nil {
+		t.Errorf("static is still on the gateway after the stack file dropped it")
 	}
 	// The old container stops once it has served its last call.
 	deadline := time.Now().Add(15 * time.Second)

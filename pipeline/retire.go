@@ -1,0 +1,44 @@
+package pipeline
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+)
+
+// retireRemoved removes from the gateway the functions of ev's branch
+// that an earlier build deployed and that this build's stack file no
+// longer has. Only records of earlier builds count: a later build that
+// added a function and finished first keeps it. A fork deploys nothing and
+// retires nothing.
+func (r *Runner) retireRemoved(ctx context.Context, log *slog.Logger, ev Event, id int64, specs []FunctionSpec) error {
+	if ev.Fork {
+		return nil
+	}
+	planned := make(map[string]bool, len(specs))
+	for _, s := range specs {
+		planned[s.DeployName] = true
+	}
+	live, err := r.cfg.Deployments.LiveOnBranch(ctx, id, ev.Branch)
+	if err != nil {
+		return Transient(err)
+	}
+	why := fmt.Sprintf("removed from the stack file at %s", ev.ShortCommit())
+	for _, d := range live {
+		if planned[d.DeployName] || d.BuildID >= id {
+			continue
+		}
+		if err := r.cfg.Remover.RemoveFunction(ctx, d.DeployName); err != nil {
+			if IsTransient(err) {
+				return err
+			}
+			return Transient(fmt.Errorf("remove %s: %w", d.DeployName, err))
+		}
+		if err := r.cfg.Deployments.MarkRemoved(ctx, d.DeployName, id, why); err != nil {
+			return Transient(err)
+		}
+		r.line(ctx, id, "", StepDeploy, fmt.Sprintf("removed %s: function %s is no longer in the stack file", d.DeployName, d.Function))
+		log.Info("function retired", "deploy_name", d.DeployName, "function", d.Function)
+	}
+	return nil
+}
