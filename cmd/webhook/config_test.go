@@ -16,13 +16,20 @@ func TestReadConfig(t *testing.T) {
 	if c.Addr != "127.0.0.1:8080" || c.QueueStream != "OFC_BUILDS" || c.ReadyTimeout != 2*time.Second {
 		t.Errorf("defaults: %+v", c)
 	}
+	if c.GitLabToken != "" {
+		t.Errorf("GitLab token %q by default, want none", c.GitLabToken)
+	}
 	if !c.AllowedOwners.Allowed("anyone") {
 		t.Error("by default every owner is allowed")
 	}
 
-	c, err = readConfig(envconfig.Map(map[string]string{"OFC_GITHUB_WEBHOOK_SECRET": "s", "OFC_ALLOWED_OWNERS": "Alice, group/sub"}))
+	c, err = readConfig(envconfig.Map(map[string]string{"OFC_GITHUB_WEBHOOK_SECRET": "s", "OFC_ALLOWED_OWNERS": "Alice, group/sub",
+		"OFC_GITLAB_WEBHOOK_TOKEN": "glt"}))
 	if err != nil {
 		t.Fatal(err)
+	}
+	if c.GitLabToken != "glt" {
+		t.Errorf("GitLab token = %q, want glt", c.GitLabToken)
 	}
 	for owner, want := range map[string]bool{"alice": true, "group/sub/team": true, "mallory": false, "group/subway": false} {
 		if c.AllowedOwners.Allowed(owner) != want {

@@ -59,6 +59,10 @@ func run(ctx context.Context, look func(string) (string, bool)) error {
 
 	mux := http.NewServeMux()
 	mux.Handle("POST /webhooks/github", hook.GitHub(hc, []byte(cfg.GitHubSecret)))
+	mux.Handle("POST /webhooks/gitlab", hook.GitLab(hc, cfg.GitLabToken))
+	if cfg.GitLabToken == "" {
+		log.Warn("OFC_GITLAB_WEBHOOK_TOKEN is not set: GitLab deliveries are refused with 503")
+	}
 	mux.HandleFunc("GET /api/builds", api.ListBuilds(st, log))
 	mux.HandleFunc("GET /api/builds/{id}", api.GetBuild(st, log))
 	mux.HandleFunc("GET /healthz", api.Healthz)

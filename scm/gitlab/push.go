@@ -1,0 +1,107 @@
+package gitlab
+
+import (
+	"encoding/json"
+	"fmt"
+	"strings"
+
+	gl "gitlab.com/gitlab-org/api/client-go"
+
+	"github.com/ofcbuild/ofc/pipeline"
+)
+
+// pushHook is a Push Hook body: client-go's PushEvent, its project read
+// with visibility_level. The outer Project shadows PushEvent.Project,
+// which stays empty.
+type pushHook struct {
+	gl.PushEvent
+	Project pushProject `json:"project"`
+}
+
+func parsePush(deliveryID string, body []byte) (pipeline.Event, error) {
+	var p pushHook
+	if err := json.Unmarshal(body, &p); err != nil {
+		return pipeline.Event{}, fmt.Errorf("%w: push: %v", ErrMalformed, err)
+	}
+
+	ref := p.Ref
+	switch {
+	case ref == "":
+		return pipeline.Event{}, fmt.Errorf("%w: push without ref", ErrMalformed)
+	case strings.HasPrefix(ref, tagPrefix):
+		return pipeline.Event{}, ignoredPush("tag push %s ignored", show(ref))
+	case !strings.HasPrefix(ref, branchPrefix):
+		return pipeline.Event{}, ignoredPush("push of %s ignored: not a branch", show(ref))
+	}
+	branch := strings.TrimPrefix(ref, branchPrefix)
+	if !validBranch(branch) {
+		return pipeline.Event{}, fmt.Errorf("%w: push: ref %s is not a valid branch ref", ErrMalformed, quote(ref))
+	}
+
+	repo, err := repoOf(p.Project.project())
+	if err != nil {
+		return pipeline.Event{}, fmt.Errorf("%w: push of %s: %v", ErrMalformed, ref, err)
+	}
+	after := p.After
+	if isZeroSHA(after) {
+		// GitLab has no delete event for branches: a push to nothing is
+		// the deletion.
+		return pipeline.Event{
+			DeliveryID: deliveryID,
+			Kind:       pipeline.Cleanup,
+			Repo:       repo,
+			Ref:        ref,
+			Branch:     branch,
+		}, nil
+	}
+	if !commitRe.MatchString(after) {
+		return pipeline.Event{}, fmt.Errorf("%w: push of %s: after %s is not a commit SHA", ErrMalformed, ref, quote(after))
+	}
+	// checkout_sha is the commit GitLab itself would check out; for a
+	// branch it is after, and null only when the branch is gone.
+	commit := p.CheckoutSHA
+	if commit == "" {
+		commit = after
+	}
+	if !commitRe.MatchString(commit) || isZeroSHA(commit) {
+		return pipeline.Event{}, fmt.Errorf("%w: push of %s: checkout_sha %s is not a commit SHA", ErrMalformed, ref, quote(commit))
+	}
+
+	ev := pipeline.Event{
+		DeliveryID: deliveryID,
+		Kind:       pipeline.Push,
+		Repo:       repo,
+		Ref:        ref,
+		Branch:     branch,
+		Commit:     commit,
+	}
+	if head := headCommit(p.Commits, after); head != nil {
+		ev.Message, ev.Author = head.Message, head.Author.Name
+	}
+	if ev.Author == "" {
+		// A new branch at an existing commit lists no commits: the one who
+		// pushed it is all there is to show.
+		ev.Author = p.UserUsername
+	}
+	return ev, nil
+}
+
+// headCommit is the commit after points to. GitLab lists at most 20
+// commits, oldest first, so the last is the head when after is not listed.
+func headCommit(commits []*gl.PushEventCommit, after string) *gl.PushEventCommit {
+	var last *gl.PushEventCommit
+	for _, c := range commits {
+		if c == nil {
+			continue
+		}
+		if c.ID == after {
+			return c
+		}
+		last = c
+	}
+	return last
+}
+
+func ignoredPush(format string, args ...any) *IgnoredError {
+	return &IgnoredError{Event: EventPush, Reason: fmt.Sprintf(format, args...)}
+}
