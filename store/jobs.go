@@ -11,24 +11,50 @@ import (
 	"github.com/ofcbuild/ofc/pipeline"
 )
 
-// claimRun is the one statement that decides which builder runs a job at
-// a scheduled time: every builder inserts the same key, the primary key
-// lets one insert land, and only that one gets a row back.
-const claimRun = `INSERT INTO job_runs (job, scheduled_at, claimed_by) VALUES ($1, $2, $3)
+// claimRun decides which builder runs a job at a scheduled time: every
+// builder inserts the same key, the primary key lets one insert land, and
+// only that one gets a row back. While a run of the job is unfinished, and
+// not so old that its builder must have died, no other is claimed: a run
+// that outlasts the interval would otherwise work on the same things as
+// the next. The claim's time is taken once the lock is held, after any
+// run it waited for ended.
+const claimRun = `INSERT INTO job_runs (job, scheduled_at, claimed_by, claimed_at)
+SELECT $1, $2, $3, clock_timestamp()
+WHERE NOT EXISTS (SELECT 1 FROM job_runs
+	WHERE job = $1 AND finished_at IS NULL AND claimed_at > now() - $4::bigint * interval '1 microsecond')
 ON CONFLICT (job, scheduled_at) DO NOTHING
 RETURNING true`
+
+// jobLockSpace is the first key of the advisory locks claims take, one
+// per job. It spells "job".
+const jobLockSpace = 0x6a6f62
+
+// AbandonedAfter is how long a claimed run may stay unfinished before
+// it is taken for dead, its builder stopped during it, and the job is
+// claimed again.
+const AbandonedAfter = time.Hour
 
 // ClaimRun records that by runs job at its scheduled time at. It returns
 // true for exactly one caller per (job, at), whichever process or
 // connection it comes from; false, with no error, means another has the
-// run. at is stored to the microsecond, so callers that mean the same
-// time must pass the same instant.
+// run, or a run of the job claimed within AbandonedAfter is still going.
+// at is stored to the microsecond, so callers that mean the same time
+// must pass the same instant.
 func (s *Store) ClaimRun(ctx context.Context, job string, at time.Time, by string) (bool, error) {
 	var won bool
-	err := s.pool.QueryRow(ctx, claimRun, job, at, by).Scan(&won)
-	if errors.Is(err, pgx.ErrNoRows) {
-		return false, nil
-	}
+	err := pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
+		// Claims of one job take turns, so that each sees the runs the
+		// others claimed, whatever time they claimed them for.
+		if _, err := tx.Exec(ctx, `SELECT pg_advisory_xact_lock($1, hashtext($2))`, jobLockSpace, job); err != nil {
+			return err
+		}
+		err := tx.QueryRow(ctx, claimRun, job, at, by, AbandonedAfter.Microseconds()).Scan(&won)
+		if errors.Is(err, pgx.ErrNoRows) {
+			won = false
+			return nil
+		}
+		return err
+	})
 	if err != nil {
 		return false, fmt.Errorf("claim job %s at %s: %w", job, at.UTC().Format(time.RFC3339), err)
 	}

@@ -25,25 +25,33 @@ func TestClaimRunIsWonByExactlyOneBuilder(t *testing.T) {
 	stores := []*store.Store{db.Store, store.New(other)}
 	at := time.Date(2025, 3, 4, 13, 0, 0, 0, time.UTC)
 
+	type claim struct {
+		by string
+		at time.Time
+	}
 	for round := range 20 {
 		at := at.Add(time.Duration(round) * time.Hour)
 		var (
 			wg      sync.WaitGroup
 			mu      sync.Mutex
-			winners []string
+			winners []claim
 		)
 		start := make(chan struct{})
 		for i := range 6 {
-			by := fmt.Sprintf("builder-%d", i)
+			c := claim{by: fmt.Sprintf("builder-%d", i), at: at}
+			if round%2 == 1 {
+				// Builders whose clocks disagree still run the job once.
+				c.at = at.Add(time.Duration(i%3) * time.Second)
+			}
 			wg.Go(func() {
 				<-start
-				won, err := stores[i%2].ClaimRun(ctx, "stale-previews", at, by)
+				won, err := stores[i%2].ClaimRun(ctx, "stale-previews", c.at, c.by)
 				if err != nil {
 					t.Error(err)
 				}
 				if won {
 					mu.Lock()
-					winners = append(winners, by)
+					winners = append(winners, c)
 					mu.Unlock()
 				}
 			})
@@ -51,12 +59,15 @@ func TestClaimRunIsWonByExactlyOneBuilder(t *testing.T) {
 		close(start)
 		wg.Wait()
 		if len(winners) != 1 {
-			t.Fatalf("run at %v claimed by %v, want exactly one builder", at, winners)
+			t.Fatalf("round %d: runs claimed %v, want exactly one by one builder", round, winners)
 		}
 		var by string
 		if err := db.pool.QueryRow(ctx, `SELECT claimed_by FROM job_runs WHERE job = 'stale-previews' AND scheduled_at = $1`,
-			at).Scan(&by); err != nil || by != winners[0] {
-			t.Errorf("job_runs says %q claimed the run at %v (%v), want %s", by, at, err, winners[0])
+			winners[0].at).Scan(&by); err != nil || by != winners[0].by {
+			t.Errorf("job_runs says %q claimed the run at %v (%v), want %s", by, winners[0].at, err, winners[0].by)
+		}
+		if err := db.FinishRun(ctx, "stale-previews", winners[0].at, ""); err != nil {
+			t.Fatal(err)
 		}
 	}
 
@@ -74,11 +85,13 @@ func TestFinishRunRecordsTheOutcome(t *testing.T) {
 	db := newTestDB(t)
 	ctx := context.Background()
 	ok, failed := time.Now().UTC().Truncate(time.Second), time.Now().UTC().Truncate(time.Second).Add(time.Hour)
-	for _, at := range []time.Time{ok, failed} {
+	claim := func(at time.Time) {
+		t.Helper()
 		if won, err := db.ClaimRun(ctx, "stale-previews", at, "builder-0"); err != nil || !won {
 			t.Fatalf("claim at %v = %v, %v", at, won, err)
 		}
 	}
+	claim(ok)
 	var finished int
 	if err := db.pool.QueryRow(ctx, `SELECT count(finished_at) FROM job_runs`).Scan(&finished); err != nil || finished != 0 {
 		t.Fatalf("%d runs finished before any was told to (%v)", finished, err)
@@ -86,6 +99,7 @@ func TestFinishRunRecordsTheOutcome(t *testing.T) {
 	if err := db.FinishRun(ctx, "stale-previews", ok, ""); err != nil {
 		t.Fatal(err)
 	}
+	claim(failed)
 	if err := db.FinishRun(ctx, "stale-previews", failed, "remove acme-fns-hello-x-1: gateway down"); err != nil {
 		t.Fatal(err)
 	}
@@ -99,6 +113,51 @@ func TestFinishRunRecordsTheOutcome(t *testing.T) {
 	}
 	if err := db.FinishRun(ctx, "stale-previews", ok.Add(-time.Hour), ""); !errors.Is(err, pipeline.ErrNotFound) {
 		t.Errorf("finishing a run nobody claimed: %v, want ErrNotFound", err)
+	}
+}
+
+// A run that outlasts the interval keeps the next scheduled times from
+// being claimed, by any builder, until it ends or is taken for dead.
+func TestNoRunIsClaimedWhileOneIsGoing(t *testing.T) {
+	db := newTestDB(t)
+	ctx := context.Background()
+	at := time.Date(2025, 3, 4, 13, 0, 0, 0, time.UTC)
+	claim := func(at time.Time, by string) bool {
+		t.Helper()
+		won, err := db.ClaimRun(ctx, "stale-previews", at, by)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return won
+	}
+	if !claim(at, "builder-0") {
+		t.Fatal("first claim lost")
+	}
+	if claim(at.Add(time.Second), "builder-1") || claim(at.Add(2*time.Second), "builder-0") {
+		t.Error("a run was claimed while the one before it was going")
+	}
+	if claim(at, "builder-1") {
+		t.Error("the going run was claimed again")
+	}
+	// Another job is not held up.
+	if won, err := db.ClaimRun(ctx, "log-retention", at.Add(time.Second), "builder-1"); err != nil || !won {
+		t.Errorf("claim of another job = %v, %v; want it won", won, err)
+	}
+	if err := db.FinishRun(ctx, "stale-previews", at, ""); err != nil {
+		t.Fatal(err)
+	}
+	if !claim(at.Add(3*time.Second), "builder-1") {
+		t.Fatal("the run after a finished one was not claimed")
+	}
+	// Its builder died during it: once it is old enough, the job goes on.
+	db.exec(t, `UPDATE job_runs SET claimed_at = claimed_at - $1::bigint * interval '1 second' WHERE scheduled_at = $2`,
+		int64(store.AbandonedAfter.Seconds())+1, at.Add(3*time.Second))
+	if !claim(at.Add(4*time.Second), "builder-0") {
+		t.Error("an abandoned run keeps the job from running")
+	}
+	var runs int
+	if err := db.pool.QueryRow(ctx, `SELECT count(*) FROM job_runs WHERE job = 'stale-previews'`).Scan(&runs); err != nil || runs != 3 {
+		t.Errorf("%d runs recorded (%v), want the three claimed", runs, err)
 	}
 }
 

@@ -46,6 +46,12 @@ func (s *system) deliver(d delivery) reply {
 	default:
 		req.Header.Set("X-Hub-Signature-256", d.Signature)
 	}
+	return s.send(req)
+}
+
+// send makes one webhook request and decodes the answer.
+func (s *system) send(req *http.Request) reply {
+	s.t.Helper()
 	resp, err := http.DefaultClient.Do(req)
 	if err != nil {
 		s.t.Fatal(err)
@@ -60,6 +66,22 @@ func (s *system) deliver(d delivery) reply {
 	return r
 }
 
+// deliverGitLab POSTs a GitLab webhook with the system's token, as
+// GitLab sends it.
+func (s *system) deliverGitLab(event string, body []byte) reply {
+	s.t.Helper()
+	req, err := http.NewRequest(http.MethodPost, s.WebhookURL+"/webhooks/gitlab", bytes.NewReader(body))
+	if err != nil {
+		s.t.Fatal(err)
+	}
+	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set("User-Agent", "GitLab/17.0.0")
+	req.Header.Set("X-Gitlab-Event", event)
+	req.Header.Set("X-Gitlab-Event-UUID", "uuid-"+randomID())
+	req.Header.Set("X-Gitlab-Token", s.GitLabToken)
+	return s.send(req)
+}
+
 // push delivers a signed push of commit to branch and returns the reply.
 func (s *system) push(p fixture.Push, deliveryID string) reply {
 	s.t.Helper()
@@ -68,6 +90,21 @@ func (s *system) push(p fixture.Push, deliveryID string) reply {
 		s.t.Fatal(err)
 	}
 	return s.deliver(delivery{Event: "push", ID: deliveryID, Body: body})
+}
+
+// pushed delivers a push, waits for its build and fails the test unless
+// it succeeded.
+func (s *system) pushed(p fixture.Push) pipeline.Build {
+	s.t.Helper()
+	r := s.push(p, "delivery-"+randomID())
+	if r.Code != 202 {
+		s.t.Fatalf("push of %s answered %d %+v", p.Branch, r.Code, r)
+	}
+	b := s.waitFinal(r.BuildID, 10*time.Minute)
+	if b.State != pipeline.Success {
+		s.t.Fatalf("build of %s: %s at %q: %s", p.Branch, b.State, b.FailedStep, b.Error)
+	}
+	return b
 }
 
 // build reads a build through the JSON API.

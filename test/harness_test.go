@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/ofcbuild/ofc/status/github/githubtest"
+	"github.com/ofcbuild/ofc/status/gitlab/gitlabtest"
 	"github.com/ofcbuild/ofc/store/pgtest"
 )
 
@@ -62,7 +63,10 @@ type system struct {
 	WebhookURL string
 	Secret     string
 	GitHub     *githubtest.Server
-	env        []string
+	// GitLab stands in for GitLab's API; GitLabToken is the webhook token.
+	GitLab      *gitlabtest.Server
+	GitLabToken string
+	env         []string
 }
 
 func randomID() string {
@@ -76,7 +80,8 @@ func newSystem(t *testing.T, builders int) *system {
 	t.Helper()
 	svc := requireServices(t)
 	id := randomID()
-	s := &system{t: t, svc: svc, Secret: "e2e-secret-" + id, GitHub: githubtest.New(t)}
+	s := &system{t: t, svc: svc, Secret: "e2e-secret-" + id, GitHub: githubtest.New(t),
+		GitLab: gitlabtest.New(t), GitLabToken: "e2e-gitlab-hook-" + id}
 	s.dbURL = pgtest.Database(t)
 	addr := freePort(t)
 	s.WebhookURL = "http://" + addr
@@ -93,6 +98,9 @@ func newSystem(t *testing.T, builders int) *system {
 		"OFC_GITHUB_API_URL=" + s.GitHub.URL(),
 		"OFC_GITHUB_TOKEN=e2e-token",
 		"OFC_GITHUB_WEBHOOK_SECRET=" + s.Secret,
+		"OFC_GITLAB_API_URL=" + s.GitLab.URL(),
+		"OFC_GITLAB_TOKEN=e2e-gitlab-token",
+		"OFC_GITLAB_WEBHOOK_TOKEN=" + s.GitLabToken,
 		"OFC_WEBHOOK_ADDR=" + addr,
 		"OFC_PUBLIC_URL=" + s.WebhookURL,
 		"OFC_WORK_DIR=" + t.TempDir(),

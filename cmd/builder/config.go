@@ -1,7 +1,11 @@
 package main
 
 import (
+	"errors"
+	"fmt"
 	"time"
+
+	"github.com/robfig/cron/v3"
 
 	"github.com/ofcbuild/ofc/internal/boot"
 	"github.com/ofcbuild/ofc/internal/envconfig"
@@ -20,14 +24,26 @@ type config struct {
 	GatewayPassword  string
 	GitHubAPIURL     string
 	GitHubToken      string
-	PublicURL        string
-	WorkDir          string
-	StackFile        string
-	StackFiles       map[string]string
-	Parallelism      int
-	MaxAttempts      int
-	ReadyTimeout     time.Duration
-	ShutdownGrace    time.Duration
+	// GitLabAPIURL and GitLabToken reach GitLab's API, for statuses,
+	// merge request notes and clones; without a token GitLab events get
+	// no statuses.
+	GitLabAPIURL  string
+	GitLabToken   string
+	PublicURL     string
+	WorkDir       string
+	StackFile     string
+	StackFiles    map[string]string
+	Parallelism   int
+	MaxAttempts   int
+	ReadyTimeout  time.Duration
+	ShutdownGrace time.Duration
+	// PreviewTTL is how long a preview lives without a push; 0 keeps
+	// previews until their branch goes.
+	PreviewTTL time.Duration
+	// CleanupSpec is the schedule of the stale-preview job as written,
+	// CleanupSchedule as parsed.
+	CleanupSpec     string
+	CleanupSchedule cron.Schedule
 }
 
 func readConfig(look envconfig.Lookup) (config, error) {
@@ -43,6 +59,8 @@ func readConfig(look envconfig.Lookup) (config, error) {
 		GatewayPassword:  r.Required("OFC_GATEWAY_PASSWORD", "the gateway's /system API needs basic auth"),
 		GitHubAPIURL:     r.String("OFC_GITHUB_API_URL", "https://api.github.com/"),
 		GitHubToken:      r.String("OFC_GITHUB_TOKEN", ""),
+		GitLabAPIURL:     r.String("OFC_GITLAB_API_URL", "https://gitlab.com/api/v4"),
+		GitLabToken:      r.String("OFC_GITLAB_TOKEN", ""),
 		PublicURL:        r.String("OFC_PUBLIC_URL", "http://127.0.0.1:8080"),
 		WorkDir:          r.String("OFC_WORK_DIR", ""),
 		StackFile:        r.String("OFC_STACK_FILE", "stack.yml"),
@@ -51,6 +69,13 @@ func readConfig(look envconfig.Lookup) (config, error) {
 		MaxAttempts:      r.Int("OFC_MAX_ATTEMPTS", 5),
 		ReadyTimeout:     r.Duration("OFC_DEPLOY_READY_TIMEOUT", 2*time.Minute),
 		ShutdownGrace:    r.Duration("OFC_SHUTDOWN_GRACE", 5*time.Minute),
+		PreviewTTL:       r.Duration("OFC_PREVIEW_TTL", 7*24*time.Hour),
+		CleanupSpec:      r.String("OFC_CLEANUP_SCHEDULE", "@hourly"),
 	}
-	return c, r.Err()
+	sched, err := cron.ParseStandard(c.CleanupSpec)
+	if err != nil {
+		err = fmt.Errorf("OFC_CLEANUP_SCHEDULE=%q: not a cron schedule such as @hourly or \"0 3 * * *\": %w", c.CleanupSpec, err)
+	}
+	c.CleanupSchedule = sched
+	return c, errors.Join(r.Err(), err)
 }

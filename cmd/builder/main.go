@@ -17,12 +17,14 @@ import (
 	"github.com/ofcbuild/ofc/deploy"
 	"github.com/ofcbuild/ofc/internal/logging"
 	"github.com/ofcbuild/ofc/internal/retry"
+	"github.com/ofcbuild/ofc/janitor"
 	"github.com/ofcbuild/ofc/pipeline"
 	"github.com/ofcbuild/ofc/plan"
 	"github.com/ofcbuild/ofc/queue"
 	"github.com/ofcbuild/ofc/registry"
 	"github.com/ofcbuild/ofc/source"
 	statusgithub "github.com/ofcbuild/ofc/status/github"
+	statusgitlab "github.com/ofcbuild/ofc/status/gitlab"
 	"github.com/ofcbuild/ofc/store"
 )
 
@@ -74,15 +76,23 @@ func run(ctx context.Context, look func(string) (string, bool)) error {
 		return err
 	}
 	token := statusgithub.StaticToken(cfg.GitHubToken)
-	reporter, err := statusgithub.New(statusgithub.Config{BaseURL: cfg.GitHubAPIURL, Token: token})
+	github, err := statusgithub.New(statusgithub.Config{BaseURL: cfg.GitHubAPIURL, Token: token})
 	if err != nil {
 		return err
+	}
+	reporter := forges{github: github, githubToken: cfg.GitHubToken, gitlabToken: cfg.GitLabToken}
+	if cfg.GitLabToken != "" {
+		gitlab, err := statusgitlab.New(statusgitlab.Config{BaseURL: cfg.GitLabAPIURL, Token: statusgitlab.StaticToken(cfg.GitLabToken)})
+		if err != nil {
+			return err
+		}
+		reporter.gitlab = gitlab
 	}
 
 	st := store.New(pool)
 	runner, err := pipeline.NewRunner(pipeline.RunnerConfig{
 		Store:       st,
-		Source:      source.New(source.Config{Tokens: cloneToken(cfg.GitHubToken)}),
+		Source:      source.New(source.Config{Tokens: reporter}),
 		Planner:     plan.New(plan.Config{ImageRef: reg.Ref, StackFile: cfg.StackFile, StackFiles: cfg.StackFiles}),
 		Builder:     bk,
 		Deployer:    gw,
@@ -106,6 +116,16 @@ func run(ctx context.Context, look func(string) (string, bool)) error {
 	if err != nil {
 		return err
 	}
+	jan, err := janitor.New(janitor.Config{Claimer: st, Previews: st, Remover: remover{gw, reg},
+		Schedule: cfg.CleanupSchedule, TTL: cfg.PreviewTTL, Name: cfg.Name, Logger: log})
+	if err != nil {
+		return err
+	}
+	janitorCtx, stopJanitor := context.WithCancel(ctx)
+	janitorDone := make(chan struct{})
+	go func() { defer close(janitorDone); _ = jan.Run(janitorCtx) }()
+	// The run in progress finishes with the database still open.
+	defer func() { stopJanitor(); <-janitorDone }()
 	log.Info("waiting for builds", "stream", cfg.QueueStream)
 	// A stop signal ends the fetching of new requests at once, while the
 	// build in hand gets ShutdownGrace to finish and settle its delivery;
@@ -123,11 +143,6 @@ func run(ctx context.Context, look func(string) (string, bool)) error {
 	}
 	return nil
 }
-
-// cloneToken gives the configured token to git, or none.
-type cloneToken string
-
-func (c cloneToken) Token(context.Context, pipeline.Event) (string, error) { return string(c), nil }
 
 // remover removes previews: functions through the gateway, images from
 // the registry.

@@ -1,0 +1,176 @@
+// Package janitor runs the scheduled jobs that all builders share. Every
+// builder runs the same schedule; at each scheduled time they all try to
+// claim the run in the database, and only the one that wins does the work,
+// so N builders do each run once.
+package janitor
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"sync"
+	"time"
+
+	"github.com/robfig/cron/v3"
+
+	"github.com/ofcbuild/ofc/pipeline"
+)
+
+// JobStalePreviews is the name under which the stale-preview job's runs
+// are claimed.
+const JobStalePreviews = "stale-previews"
+
+// Claimer decides which builder runs a job at a scheduled time. Safe for
+// concurrent use, from any number of processes.
+type Claimer interface {
+	// ClaimRun records that by runs job at its scheduled time at. It
+	// returns true for exactly one caller per (job, at), and for none while
+	// an earlier run of job is still going; false, with no error, means
+	// the run is another's or is skipped. After an error the run is left
+	// to whoever claimed it.
+	ClaimRun(ctx context.Context, job string, at time.Time, by string) (bool, error)
+	// FinishRun records that the claimed run ended, with failure "" when
+	// it did everything it found to do.
+	FinishRun(ctx context.Context, job string, at time.Time, failure string) error
+}
+
+// Previews is what the stale-preview job needs of the deployment
+// records. Safe for concurrent use.
+type Previews interface {
+	// StalePreviews lists the live previews, of every repository, deployed
+	// before olderThan and whose branch has had no push since.
+	StalePreviews(ctx context.Context, olderThan time.Time) ([]pipeline.Deployed, error)
+	// MarkRemoved records that name was removed, and why; id is the build
+	// that removed it, 0 for none, as here.
+	MarkRemoved(ctx context.Context, name string, id int64, why string) error
+	// PrunableImages lists the images pushed by builds of branch in the
+	// repository of build id whose digest no live deployment runs.
+	PrunableImages(ctx context.Context, id int64, branch string) ([]pipeline.PrunableImage, error)
+}
+
+// Config is what a Janitor works with.
+type Config struct {
+	Claimer  Claimer
+	Previews Previews
+	Remover  pipeline.Remover
+	// Schedule says when the stale-preview job runs, in UTC unless it names
+	// a zone. An @every schedule is counted from the zero time rather than
+	// from the process's start. Both keep builders that run in other zones,
+	// or were started apart, at the same times, so that they share runs.
+	Schedule cron.Schedule
+	// TTL is how long a preview lives without a push; 0 disables the job.
+	TTL time.Duration
+	// Name is this builder's, recorded on the runs it claims.
+	Name string
+	// Now is the clock staleness is measured by; nil is time.Now.
+	Now    func() time.Time
+	Logger *slog.Logger
+}
+
+// Janitor runs the shared jobs of one builder. Make it with New.
+type Janitor struct {
+	cfg Config
+	log *slog.Logger
+	// running keeps one run at a time in this process: a run that outlasts
+	// the interval makes the next scheduled time pass by here.
+	running sync.Mutex
+}
+
+// New checks cfg and returns a Janitor.
+func New(cfg Config) (*Janitor, error) {
+	if cfg.Now == nil {
+		cfg.Now = time.Now
+	}
+	if cfg.Logger == nil {
+		cfg.Logger = slog.New(slog.DiscardHandler)
+	}
+	if cfg.TTL > 0 && (cfg.Claimer == nil || cfg.Previews == nil || cfg.Remover == nil || cfg.Schedule == nil) {
+		return nil, errors.New("janitor: Claimer, Previews, Remover and Schedule are required")
+	}
+	return &Janitor{cfg: cfg, log: cfg.Logger}, nil
+}
+
+// Run runs the jobs on their schedule until ctx ends, then waits for a
+// run in progress, which sees ctx end too, and returns nil. Failures are
+// logged and recorded on the run, never returned: what a failed run left
+// is found again by the next. With a TTL of 0, Run returns at once.
+func (j *Janitor) Run(ctx context.Context) error {
+	if j.cfg.TTL <= 0 {
+		j.log.Info("stale previews are kept: their time to live is 0", "job", JobStalePreviews)
+		return nil
+	}
+	sched := &tracked{Schedule: aligned(j.cfg.Schedule)}
+	logger := cronLogger{j.log}
+	c := cron.New(cron.WithLocation(time.UTC), cron.WithLogger(logger), cron.WithChain(cron.Recover(logger)))
+	c.Schedule(sched, cron.FuncJob(func() {
+		j.runOnce(ctx, JobStalePreviews, sched.due(time.Now()), j.removeStale)
+	}))
+	j.log.Info("stale previews are removed on schedule", "job", JobStalePreviews,
+		"ttl", j.cfg.TTL, "next", sched.Schedule.Next(time.Now().UTC()))
+	c.Start()
+	<-ctx.Done()
+	<-c.Stop().Done()
+	return nil
+}
+
+// finishTimeout bounds the recording of a run's end, which is done even
+// when the run was cut short by ctx ending.
+const finishTimeout = 10 * time.Second
+
+// runOnce claims the run of job scheduled at at and, if this builder won
+// it, runs it and records how it ended.
+func (j *Janitor) runOnce(ctx context.Context, job string, at time.Time, run func(context.Context) error) {
+	// Builders woken a moment apart must name the run alike.
+	at = at.UTC().Truncate(time.Second)
+	log := j.log.With("job", job, "scheduled_at", at)
+	if !j.running.TryLock() {
+		log.Warn("the previous run is still going: this one is skipped")
+		return
+	}
+	defer j.running.Unlock()
+
+	won, err := j.cfg.Claimer.ClaimRun(ctx, job, at, j.cfg.Name)
+	if err != nil {
+		log.Error("could not claim the run", "err", err)
+		return
+	}
+	if !won {
+		log.Debug("the run is another builder's, or one is still going")
+		return
+	}
+	start := time.Now()
+	failure := ""
+	if err := guarded(ctx, run); err != nil {
+		failure = err.Error()
+		log.Error("run failed: what it left waits for the next", "err", err, "took", time.Since(start))
+	} else {
+		log.Debug("run finished", "took", time.Since(start))
+	}
+	fctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), finishTimeout)
+	defer cancel()
+	if err := j.cfg.Claimer.FinishRun(fctx, job, at, failure); err != nil {
+		log.Error("could not record the end of the run", "err", err)
+	}
+}
+
+// guarded turns a panic of run into an error, so that the run is still
+// recorded as ended: an unfinished run holds the job up.
+func guarded(ctx context.Context, run func(context.Context) error) (err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			err = fmt.Errorf("panic: %v", r)
+		}
+	}()
+	return run(ctx)
+}
+
+// cronLogger hands cron's own messages to slog: its chatter at debug
+// level, a recovered panic as an error.
+type cronLogger struct{ log *slog.Logger }
+
+func (l cronLogger) Info(msg string, kv ...any) { l.log.Debug("cron: "+msg, kv...) }
+
+func (l cronLogger) Error(err error, msg string, kv ...any) {
+	l.log.Error("cron: "+msg, append(kv, "err", err)...)
+}
