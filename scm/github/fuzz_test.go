@@ -51,6 +51,14 @@ func FuzzParse(f *testing.F) {
 	f.Add("pull_request", []byte(`{"action":"opened","number":1,"pull_request":{"head":{"ref":"x","sha":"`+helloSHA+
 		`","repo":null},"base":{"repo":{"name":"r","owner":{"login":"o"},"clone_url":"u"}}}}`))
 	f.Add("delete", []byte(`{"ref":"x","ref_type":"branch","repository":{"name":"r","owner":{"login":"o"},"clone_url":"u"}}`))
+	f.Add("check_run", []byte(`{"action":"rerequested","check_run":{"name":"n","head_sha":"`+helloSHA+
+		`","check_suite":{"head_branch":"x","pull_requests":[{"number":2,"base":{"repo":{"id":1}}}]}},`+
+		`"repository":{"id":1,"name":"r","owner":{"login":"o"},"clone_url":"u"},"installation":{"id":3}}`))
+	f.Add("check_run", []byte(`{"action":"rerequested","check_run":{"head_sha":"`+helloSHA+
+		`","check_suite":{"head_branch":null},"pull_requests":[{"number":1}]},"repository":{"name":"r","owner":{"login":"o"},"clone_url":"u"}}`))
+	f.Add("check_suite", []byte(`{"action":"rerequested","check_suite":{"id":1,"head_branch":"a/b","head_sha":"`+sha256Hex+
+		`","pull_requests":[{"number":4,"base":{"repo":{"id":2}}},{"number":5}]},"repository":{"id":1,"name":"r","owner":{"login":"o"},"clone_url":"u"}}`))
+	f.Add("check_suite", []byte(`{"action":"completed","check_suite":{}}`))
 	f.Add("ping", []byte(`{}`))
 	f.Fuzz(func(t *testing.T, eventType string, body []byte) {
 		ev, err := Parse(eventType, delivery, body)
@@ -75,8 +83,11 @@ func FuzzParse(f *testing.F) {
 		if noCommit && ev.Commit != "" || !noCommit && (!commitRe.MatchString(ev.Commit) || isZeroSHA(ev.Commit)) {
 			t.Fatalf("commit %q of a %s %s is not a SHA to build", ev.Commit, eventType, ev.Kind)
 		}
-		// Only a pull request event names one; a fork's only makes builds.
-		if (eventType == EventPullRequest) != (ev.PullRequest > 0) || ev.Fork && ev.Kind != pipeline.PullRequest {
+		// A pull request event names one, a check's may, pushes never; a
+		// fork's only makes builds.
+		namesPR := ev.PullRequest > 0
+		if eventType == EventPullRequest && !namesPR || (eventType == EventPush || eventType == EventDelete) && namesPR ||
+			ev.PullRequest < 0 || ev.Fork && ev.Kind != pipeline.PullRequest {
 			t.Fatalf("pull request %d, fork %v in a %s %s", ev.PullRequest, ev.Fork, eventType, ev.Kind)
 		}
 		r := ev.Repo
@@ -96,6 +107,8 @@ func kindOf(eventType string, ev pipeline.Event) bool {
 		return ev.Kind == pipeline.PullRequest || ev.Kind == pipeline.Cleanup
 	case EventDelete:
 		return ev.Kind == pipeline.Cleanup
+	case EventCheckRun, EventCheckSuite:
+		return ev.Kind == pipeline.Push
 	}
 	return false
 }

@@ -25,6 +25,12 @@ const (
 	EventPullRequest = "pull_request"
 	// EventDelete cleans up after a deleted branch.
 	EventDelete = "delete"
+	// EventCheckRun builds a commit again when one of its check runs is
+	// re-run on GitHub.
+	EventCheckRun = "check_run"
+	// EventCheckSuite builds a commit again when its check suite is re-run
+	// on GitHub.
+	EventCheckSuite = "check_suite"
 )
 
 // ErrMalformed means a delivery's body is not a payload of its event type
@@ -35,9 +41,10 @@ var ErrMalformed = errors.New("malformed webhook delivery")
 
 // IgnoredError is returned by Parse for a well-formed delivery that makes
 // no event: a ping, a tag push or deletion, a pull request labelled or
-// edited, the close of a fork's pull request, any event but push,
-// pull_request and delete. The handler answers 202 with Reason, so
-// GitHub's delivery log says why.
+// edited, the close of a fork's pull request, a check run or suite not
+// re-requested, any event but push, pull_request, delete, check_run and
+// check_suite. The handler answers 202 with Reason, so GitHub's delivery
+// log says why.
 type IgnoredError struct {
 	// Event is the X-GitHub-Event of the delivery.
 	Event string
@@ -80,6 +87,8 @@ const (
 //     by SHA); closed, merged or not: Cleanup of its head branch, unless
 //     it came from a fork, which has no previews.
 //   - delete of a branch: Cleanup of that branch, with no Commit.
+//   - check_run or check_suite rerequested on a branch's commit: Push of
+//     that commit again, naming the first pull request it heads, if any.
 //
 // Anything else well-formed returns an *IgnoredError, and a broken
 // delivery an error wrapping ErrMalformed. The body must already be
@@ -89,7 +98,7 @@ func Parse(eventType, deliveryID string, body []byte) (pipeline.Event, error) {
 		return pipeline.Event{}, fmt.Errorf("%w: missing X-GitHub-Event header", ErrMalformed)
 	}
 	switch eventType {
-	case EventPush, EventPullRequest, EventDelete:
+	case EventPush, EventPullRequest, EventDelete, EventCheckRun, EventCheckSuite:
 		if deliveryID == "" {
 			// Without the id a redelivery could not be told from a new event.
 			return pipeline.Event{}, fmt.Errorf("%w: missing X-GitHub-Delivery header", ErrMalformed)
@@ -100,6 +109,10 @@ func Parse(eventType, deliveryID string, body []byte) (pipeline.Event, error) {
 			return parsePullRequest(deliveryID, body)
 		case EventDelete:
 			return parseDelete(deliveryID, body)
+		case EventCheckRun:
+			return parseCheckRun(deliveryID, body)
+		case EventCheckSuite:
+			return parseCheckSuite(deliveryID, body)
 		default:
 			return parsePush(deliveryID, body)
 		}

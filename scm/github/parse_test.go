@@ -208,7 +208,7 @@ func TestParse(t *testing.T) {
 		{name: "issue comment", eventType: "issue_comment", body: fixture(t, "issue_comment_created.json"), ignored: `event "issue_comment" is not acted on`},
 		{name: "issues", eventType: "issues", body: []byte(`{"action":"opened"}`), ignored: `event "issues" is not acted on`},
 		{name: "create", eventType: "create", body: fixture(t, "create.json"), ignored: `event "create" is not acted on`},
-		{name: "check suite", eventType: "check_suite", body: fixture(t, "check_suite_requested.json"), ignored: `event "check_suite" is not acted on`},
+		{name: "check suite", eventType: "check_suite", body: fixture(t, "check_suite_requested.json"), ignored: `check suite 118578174: action "requested" is not acted on`},
 		{name: "event go-github does not know", eventType: "made_up", body: []byte(`{}`), ignored: `event "made_up" is not acted on`},
 
 		{name: "no event type", eventType: "", body: fixture(t, "push_with-new-branch.json"), malformed: true},
