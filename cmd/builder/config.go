@@ -24,6 +24,10 @@ type config struct {
 	GatewayPassword  string
 	GitHubAPIURL     string
 	GitHubToken      string
+	// GitHubAppID and GitHubAppKeyFile switch GitHub to App mode:
+	// installation tokens for clones, check runs instead of statuses.
+	GitHubAppID      int
+	GitHubAppKeyFile string
 	// GitLabAPIURL and GitLabToken reach GitLab's API, for statuses,
 	// merge request notes and clones; without a token GitLab events get
 	// no statuses.
@@ -59,6 +63,8 @@ func readConfig(look envconfig.Lookup) (config, error) {
 		GatewayPassword:  r.Required("OFC_GATEWAY_PASSWORD", "the gateway's /system API needs basic auth"),
 		GitHubAPIURL:     r.String("OFC_GITHUB_API_URL", "https://api.github.com/"),
 		GitHubToken:      r.String("OFC_GITHUB_TOKEN", ""),
+		GitHubAppID:      r.Int("OFC_GITHUB_APP_ID", 0),
+		GitHubAppKeyFile: r.String("OFC_GITHUB_APP_PRIVATE_KEY_FILE", ""),
 		GitLabAPIURL:     r.String("OFC_GITLAB_API_URL", "https://gitlab.com/api/v4"),
 		GitLabToken:      r.String("OFC_GITLAB_TOKEN", ""),
 		PublicURL:        r.String("OFC_PUBLIC_URL", "http://127.0.0.1:8080"),
@@ -77,5 +83,9 @@ func readConfig(look envconfig.Lookup) (config, error) {
 		err = fmt.Errorf("OFC_CLEANUP_SCHEDULE=%q: not a cron schedule such as @hourly or \"0 3 * * *\": %w", c.CleanupSpec, err)
 	}
 	c.CleanupSchedule = sched
-	return c, errors.Join(r.Err(), err)
+	var appErr error
+	if (c.GitHubAppID != 0) != (c.GitHubAppKeyFile != "") {
+		appErr = errors.New("OFC_GITHUB_APP_ID and OFC_GITHUB_APP_PRIVATE_KEY_FILE go together: set both for GitHub App mode, or neither")
+	}
+	return c, errors.Join(r.Err(), err, appErr)
 }

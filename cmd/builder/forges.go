@@ -3,8 +3,11 @@ package main
 import (
 	"context"
 	"fmt"
+	"os"
 
 	"github.com/ofcbuild/ofc/pipeline"
+	scmgithub "github.com/ofcbuild/ofc/scm/github"
+	statusgithub "github.com/ofcbuild/ofc/status/github"
 )
 
 // forgeReporter is what the builder needs of a forge's API: commit
@@ -14,18 +17,27 @@ type forgeReporter interface {
 	pipeline.Commenter
 }
 
+// tokenSource gives the token for an event's repository.
+type tokenSource interface {
+	Token(ctx context.Context, ev pipeline.Event) (string, error)
+}
+
+// staticToken is one token for every repository; empty clones without
+// credentials, as public repositories allow.
+type staticToken string
+
+func (s staticToken) Token(context.Context, pipeline.Event) (string, error) { return string(s), nil }
+
 // forges sends each event's statuses and comments to the API of the forge
 // it came from, and gives git that forge's token.
 type forges struct {
 	github, gitlab           forgeReporter
-	githubToken, gitlabToken string
+	githubClone, gitlabClone tokenSource
 }
 
 var (
 	_ forgeReporter = forges{}
-	_ interface {
-		Token(context.Context, pipeline.Event) (string, error)
-	} = forges{}
+	_ tokenSource   = forges{}
 )
 
 func (f forges) of(ev pipeline.Event) (forgeReporter, error) {
@@ -59,11 +71,31 @@ func (f forges) UpsertComment(ctx context.Context, ev pipeline.Event, body strin
 	return r.UpsertComment(ctx, ev, body)
 }
 
-// Token gives git the token of the event's forge; none clones without
-// credentials, as public repositories allow.
-func (f forges) Token(_ context.Context, ev pipeline.Event) (string, error) {
+// Token gives git the token of the event's forge: a GitHub App's
+// installation token, or the configured one.
+func (f forges) Token(ctx context.Context, ev pipeline.Event) (string, error) {
 	if ev.Repo.Provider == pipeline.GitLab {
-		return f.gitlabToken, nil
+		return f.gitlabClone.Token(ctx, ev)
 	}
-	return f.githubToken, nil
+	return f.githubClone.Token(ctx, ev)
+}
+
+// githubForge sets up GitHub: with an App (OFC_GITHUB_APP_ID), every call
+// and clone uses the installation's token and reports are check runs;
+// otherwise the configured token sets commit statuses.
+func githubForge(cfg config) (forges, error) {
+	if cfg.GitHubAppID == 0 {
+		r, err := statusgithub.New(statusgithub.Config{BaseURL: cfg.GitHubAPIURL, Token: statusgithub.StaticToken(cfg.GitHubToken)})
+		return forges{github: r, githubClone: staticToken(cfg.GitHubToken)}, err
+	}
+	key, err := os.ReadFile(cfg.GitHubAppKeyFile)
+	if err != nil {
+		return forges{}, fmt.Errorf("GitHub App private key: %w", err)
+	}
+	app, err := scmgithub.NewAppTokens(scmgithub.AppConfig{AppID: int64(cfg.GitHubAppID), PrivateKey: key, BaseURL: cfg.GitHubAPIURL})
+	if err != nil {
+		return forges{}, err
+	}
+	checks, err := statusgithub.NewChecks(statusgithub.Config{BaseURL: cfg.GitHubAPIURL, Token: app})
+	return forges{github: checks, githubClone: app}, err
 }

@@ -23,7 +23,6 @@ import (
 	"github.com/ofcbuild/ofc/queue"
 	"github.com/ofcbuild/ofc/registry"
 	"github.com/ofcbuild/ofc/source"
-	statusgithub "github.com/ofcbuild/ofc/status/github"
 	statusgitlab "github.com/ofcbuild/ofc/status/gitlab"
 	"github.com/ofcbuild/ofc/store"
 )
@@ -75,12 +74,11 @@ func run(ctx context.Context, look func(string) (string, bool)) error {
 	if err != nil {
 		return err
 	}
-	token := statusgithub.StaticToken(cfg.GitHubToken)
-	github, err := statusgithub.New(statusgithub.Config{BaseURL: cfg.GitHubAPIURL, Token: token})
+	reporter, err := githubForge(cfg)
 	if err != nil {
 		return err
 	}
-	reporter := forges{github: github, githubToken: cfg.GitHubToken, gitlabToken: cfg.GitLabToken}
+	reporter.gitlabClone = staticToken(cfg.GitLabToken)
 	if cfg.GitLabToken != "" {
 		gitlab, err := statusgitlab.New(statusgitlab.Config{BaseURL: cfg.GitLabAPIURL, Token: statusgitlab.StaticToken(cfg.GitLabToken)})
 		if err != nil {

@@ -13,13 +13,17 @@ const MaxDescription = 140
 // description with "…" so that the reader sees it was cut. It never splits
 // a character, and replaces invalid UTF-8, which GitHub would refuse.
 func Truncate(s string) string {
-	s = strings.ToValidUTF8(s, "\uFFFD")
-	if utf8.RuneCountInString(s) <= MaxDescription {
+	return truncateTo(strings.ToValidUTF8(s, "\uFFFD"), MaxDescription)
+}
+
+// truncateTo shortens s to max characters, the last one "…" when cut.
+func truncateTo(s string, max int) string {
+	if utf8.RuneCountInString(s) <= max {
 		return s
 	}
 	n := 0
 	for i := range s {
-		if n == MaxDescription-1 {
+		if n == max-1 {
 			return strings.TrimRight(s[:i], " ") + "…"
 		}
 		n++

@@ -1,7 +1,7 @@
 // Package githubtest is a stand-in for the GitHub REST API's commit
-// statuses, for tests: an httptest server that records the statuses set on
-// commits and answers as GitHub does, so a test can check what a user would
-// see on the commit.
+// statuses, check runs and pull request comments, for tests: an httptest
+// server that records what is set on commits and answers as GitHub does,
+// so a test can check what a user would see on the commit.
 //
 // It serves, with or without GitHub Enterprise's /api/v3 prefix:
 //
@@ -12,10 +12,15 @@
 //	GET  /repos/{owner}/{repo}/issues/{n}/comments    list comments, paginated
 //	POST /repos/{owner}/{repo}/issues/{n}/comments    comment on a pull request
 //	PATCH /repos/{owner}/{repo}/issues/comments/{id}  edit a comment
+//	POST /repos/{owner}/{repo}/check-runs             create a check run
+//	PATCH /repos/{owner}/{repo}/check-runs/{id}       update a check run
+//	GET  /repos/{owner}/{repo}/commits/{ref}/check-runs  list, newest first
+//	POST /app/installations/{id}/access_tokens        installation token (app JWT)
 package githubtest
 
 import (
 	"context"
+	"crypto/rsa"
 	"net/http/httptest"
 	"slices"
 	"strings"
@@ -51,7 +56,14 @@ type Server struct {
 	statuses []Status
 	comments []Comment
 	tokens   map[string]bool
-	failWith int
+	// checkRuns are in creation order; a run's id is its index plus one.
+	checkRuns []CheckRun
+	// apps verify app JWTs; installTokens are the tokens issued per
+	// installation, and issued maps each to its app.
+	apps          map[int64]*rsa.PublicKey
+	installTokens map[int64][]string
+	issued        map[string]int64
+	failWith      int
 	// changed is closed, and replaced, whenever a status is recorded.
 	changed chan struct{}
 }
@@ -77,8 +89,9 @@ func (s *Server) URL() string { return s.srv.URL + "/" }
 // Close stops the server, waiting for requests in flight.
 func (s *Server) Close() { s.srv.Close() }
 
-// AllowTokens makes the double accept only these tokens, answering 401 Bad
-// credentials to others. With none, any token is accepted.
+// AllowTokens makes the double accept only these tokens and the ones it
+// issued to app installations, answering 401 Bad credentials to others.
+// With none, any token is accepted.
 func (s *Server) AllowTokens(tokens ...string) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -88,8 +101,10 @@ func (s *Server) AllowTokens(tokens ...string) {
 	}
 }
 
-// FailWith makes every later status creation fail with HTTP status code,
-// as GitHub does when it is down; 0 restores normal service.
+// FailWith makes every later status creation, and every authenticated
+// call to the comment, check run and installation token endpoints, fail
+// with HTTP status code, as GitHub does when it is down; 0 restores normal
+// service.
 func (s *Server) FailWith(code int) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -164,11 +179,13 @@ func (s *Server) listFor(owner, repo, sha string) []Status {
 	return got
 }
 
-// authorise checks a token against the allowed ones. Callers hold no lock.
+// authorise checks a token against the allowed ones and those issued to
+// installations. Callers hold no lock.
 func (s *Server) authorise(token string) bool {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	return len(s.tokens) == 0 || s.tokens[token]
+	_, issued := s.issued[token]
+	return len(s.tokens) == 0 || s.tokens[token] || issued
 }
 
 func (s *Server) failure() int {

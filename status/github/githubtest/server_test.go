@@ -118,7 +118,7 @@ func TestCreateValidates(t *testing.T) {
 		{"unknown state", statusURL(api, ""), `{"state":"done"}`, http.StatusUnprocessableEntity},
 		{"description too long", statusURL(api, ""), `{"state":"error","description":"` + strings.Repeat("é", 141) + `"}`, http.StatusUnprocessableEntity},
 		{"not a SHA", api.URL() + "repos/octo/hello/statuses/main", `{"state":"error"}`, http.StatusUnprocessableEntity},
-		{"unknown path", api.URL() + "repos/octo/hello/check-runs", `{}`, http.StatusNotFound},
+		{"unknown path", api.URL() + "repos/octo/hello/deployments", `{}`, http.StatusNotFound},
 	} {
 		code, v := call(t, "POST", tt.url, "token x", tt.body)
 		if m, ok := v.(map[string]any); code != tt.code || !ok || m["message"] == "" {
