@@ -63,3 +63,22 @@ func TestAPullRequestBuildCommentsItsPreviews(t *testing.T) {
 		t.Errorf("a push wrote a comment: %v", com.bodies)
 	}
 }
+
+// A function's final status carries the end of its log; the others none.
+func TestTheFinalStatusCarriesTheLog(t *testing.T) {
+	st, rep := &memStore{state: Queued}, &memReporter{}
+	build := buildFunc(func(s FunctionSpec) (string, error) { return "sha256:" + s.Name, nil })
+	newRunner(t, st, okFetch, specs("a"), build, &memDeployer{images: map[string]string{}}, rep).Handle(context.Background(), &memDelivery{n: 1, max: 3})
+	var final CommitStatus
+	for _, s := range rep.statuses {
+		if s.Context == "ofc/a" {
+			if s.State == StatusPending && s.Log != "" {
+				t.Errorf("a pending status carries a log: %q", s.Log)
+			}
+			final = s
+		}
+	}
+	if final.State != StatusSuccess || !strings.Contains(final.Log, "pushed reg/alice/fns/a:abc") || !strings.HasSuffix(final.Log, "deployed alice-a (reg/alice/fns/a@sha256:a)") {
+		t.Errorf("final status %s with log %q, want the build's lines ending with the deploy", final.State, final.Log)
+	}
+}

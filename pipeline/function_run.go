@@ -32,7 +32,8 @@ func (r *Runner) runFunction(ctx context.Context, log *slog.Logger, ev Event, sp
 		Description: "building " + spec.Image, TargetURL: r.cfg.TargetURL(fb.BuildID),
 	})
 
-	step, err := r.buildAndDeploy(ctx, log, ev, spec, &fb)
+	tail := &logTail{next: r.cfg.Logs}
+	step, err := r.buildAndDeploy(ctx, log, ev, spec, &fb, tail)
 	done := time.Now().UTC()
 	fb.FinishedAt = &done
 	if err != nil && IsTransient(err) {
@@ -43,16 +44,16 @@ func (r *Runner) runFunction(ctx context.Context, log *slog.Logger, ev Event, sp
 	if err != nil {
 		fb.State, fb.FailedStep, fb.Error = Failure, step, err.Error()
 		st.State, st.Description = StatusFailure, fmt.Sprintf("%s failed: %s", step, Summary(err))
-		r.line(ctx, fb.BuildID, spec.Name, step, "error: "+err.Error())
+		tail.Line(ctx, fb.BuildID, spec.Name, step, "error: "+err.Error())
 		log.Info("function failed", "step", step, "err", err)
 	} else if ev.Fork {
 		fb.State = Success
 		st.State, st.Description = StatusSuccess, "built; not deployed: the pull request comes from a fork"
-		r.line(ctx, fb.BuildID, spec.Name, StepBuild, "built "+fb.ImageByDigest()+"; not deployed: the pull request comes from a fork")
+		tail.Line(ctx, fb.BuildID, spec.Name, StepBuild, "built "+fb.ImageByDigest()+"; not deployed: the pull request comes from a fork")
 	} else {
 		fb.State = Success
 		st.State, st.Description = StatusSuccess, "deployed "+spec.DeployName
-		r.line(ctx, fb.BuildID, spec.Name, StepReady, "deployed "+spec.DeployName+" ("+fb.ImageByDigest()+")")
+		tail.Line(ctx, fb.BuildID, spec.Name, StepReady, "deployed "+spec.DeployName+" ("+fb.ImageByDigest()+")")
 		derr := r.cfg.Deployments.RecordDeployed(ctx, Deployed{
 			DeployName: spec.DeployName, Function: spec.Name, Branch: ev.Branch, Preview: ev.PreviewBranch() != "",
 			PullRequest: ev.PullRequest, Commit: ev.Commit, Image: spec.Image, Digest: fb.Digest, BuildID: fb.BuildID,
@@ -66,27 +67,28 @@ func (r *Runner) runFunction(ctx context.Context, log *slog.Logger, ev Event, sp
 	if serr != nil {
 		return functionResult{fb: fb, err: err, storeErr: fmt.Errorf("record function %s: %w", spec.Name, serr)}
 	}
+	st.Log = tail.String()
 	r.report(ctx, log, ev, st)
 	return functionResult{fb: saved, err: err}
 }
 
 // buildAndDeploy runs the stages of one function and says which failed.
-func (r *Runner) buildAndDeploy(ctx context.Context, log *slog.Logger, ev Event, spec FunctionSpec, fb *FunctionBuild) (Step, error) {
-	w := NewLineWriter(ctx, r.cfg.Logs, fb.BuildID, spec.Name, StepBuild)
+func (r *Runner) buildAndDeploy(ctx context.Context, log *slog.Logger, ev Event, spec FunctionSpec, fb *FunctionBuild, tail *logTail) (Step, error) {
+	w := NewLineWriter(ctx, tail, fb.BuildID, spec.Name, StepBuild)
 	digest, err := r.cfg.Builder.Build(ctx, spec, w)
 	w.Close()
 	if err != nil {
 		return StepBuild, err
 	}
 	fb.Digest = digest
-	r.line(ctx, fb.BuildID, spec.Name, StepBuild, "pushed "+spec.Image+" ("+digest+")")
+	tail.Line(ctx, fb.BuildID, spec.Name, StepBuild, "pushed "+spec.Image+" ("+digest+")")
 
 	if ev.Fork {
 		// A fork's code runs nowhere: it could read the secrets.
 		return "", nil
 	}
 	image := fb.ImageByDigest()
-	r.line(ctx, fb.BuildID, spec.Name, StepDeploy, "deploying "+spec.DeployName+" with "+image)
+	tail.Line(ctx, fb.BuildID, spec.Name, StepDeploy, "deploying "+spec.DeployName+" with "+image)
 	if err := r.cfg.Deployer.Deploy(ctx, spec, image); err != nil {
 		return StepDeploy, err
 	}

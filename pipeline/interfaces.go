@@ -108,6 +108,9 @@ type CommitStatus struct {
 	State       StatusState
 	Description string
 	TargetURL   string
+	// Log is the end of the function's build log, on its final status.
+	// Commit statuses have no room for it; check runs show it.
+	Log string
 }
 
 // Reporter sets commit statuses on the forge. A Report error is logged by

@@ -13,6 +13,7 @@ import (
 	"github.com/ofcbuild/ofc/internal/fixture"
 	"github.com/ofcbuild/ofc/internal/gittest"
 	"github.com/ofcbuild/ofc/pipeline"
+	"github.com/ofcbuild/ofc/plan"
 )
 
 const (
@@ -71,6 +72,11 @@ func TestGitHubAppModeReportsCheckRunsAndRebuildsOnRequest(t *testing.T) {
 		}
 	}
 	checkRuns(first.ID)
+	for _, run := range sys.GitHub.CheckRuns(sha) {
+		if run.Name == "ofc/greet" && !strings.Contains(run.Text, "deployed "+plan.DeployName(owner, "functions", "", "greet")) {
+			t.Errorf("check run ofc/greet does not end its text with the end of the log:\n%s", run.Text)
+		}
+	}
 	if st := sys.GitHub.Statuses(sha); len(st) != 0 {
 		t.Errorf("App mode also set %d commit statuses", len(st))
 	}

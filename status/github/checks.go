@@ -155,6 +155,12 @@ func runOf(st pipeline.CommitStatus, now time.Time) (checkRun, error) {
 	if st.TargetURL != "" {
 		run.detailsURL = gh.String(st.TargetURL)
 	}
+	if st.Log != "" {
+		// The end of the log, where a compiler puts what failed, fenced
+		// so that GitHub shows it as it was written.
+		const fence, end = "```text\n", "\n```"
+		run.output.Text = gh.String(fence + KeepTail(st.Log, MaxCheckOutput-len(fence)-len(end)) + end)
+	}
 	switch st.State {
 	case pipeline.StatusPending:
 		run.status = "in_progress"
