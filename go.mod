@@ -3,11 +3,13 @@ module github.com/ofcbuild/ofc
 go 1.26.8
 
 require (
+	github.com/bradleyfalzon/ghinstallation/v2 v2.19.0
 	github.com/containerd/containerd/v2 v2.1.4
 	github.com/containerd/errdefs v1.0.0
 	github.com/containerd/go-cni v1.1.12
 	github.com/distribution/reference v0.6.0
 	github.com/drone/envsubst v1.0.3
+	github.com/golang-jwt/jwt/v4 v4.5.2
 	github.com/google/go-containerregistry v0.22.1
 	github.com/google/go-github/v60 v60.0.0
 	github.com/jackc/pgx/v5 v5.12.0
@@ -27,11 +29,7 @@ require (
 	gopkg.in/yaml.v3 v3.0.1
 )
 
-require (
-	github.com/bradleyfalzon/ghinstallation/v2 v2.19.0 // indirect
-	github.com/golang-jwt/jwt/v4 v4.5.2 // indirect
-	github.com/google/go-github/v88 v88.0.0 // indirect
-)
+require github.com/google/go-github/v88 v88.0.0 // indirect
 
 require (
 	github.com/Microsoft/go-winio v0.6.2 // indirect
