@@ -134,8 +134,11 @@ func (r *Runtime) waitReady(ctx context.Context, in *instance) error {
 			if _, err := task.Delete(ctx); err != nil && !errdefs.IsNotFound(err) {
 				r.log.Warn("delete exited task", "container", in.id, "err", err)
 			}
+			ran := time.Since(began).Round(time.Millisecond)
+			// On a busy machine the copy may still trail the exit a little.
+			waitForOutput(logPath(r.cfg.DataDir, in.id), time.Second)
 			return fmt.Errorf("%w: its container exited with code %d after %s%s",
-				localfaas.ErrNotStarted, st.ExitCode(), time.Since(began).Round(time.Millisecond), r.lastOutput(in.id))
+				localfaas.ErrNotStarted, st.ExitCode(), ran, r.lastOutput(in.id))
 		case <-deadline.C:
 			return fmt.Errorf("%w: it did not answer GET /_/health on port %s within %s%s",
 				localfaas.ErrNotStarted, functionPort, r.cfg.StartTimeout, r.lastOutput(in.id))
@@ -171,6 +174,16 @@ func (r *Runtime) lastOutput(id string) string {
 		b = b[len(b)-max:]
 	}
 	return "; last output: " + string(b)
+}
+
+// waitForOutput waits, at most max, until the file at path holds
+// something.
+func waitForOutput(path string, max time.Duration) {
+	for deadline := time.Now().Add(max); time.Now().Before(deadline); time.Sleep(20 * time.Millisecond) {
+		if fi, err := os.Stat(path); err == nil && fi.Size() > 0 {
+			return
+		}
+	}
 }
 
 // writeSecrets writes the named secrets into the container's own
