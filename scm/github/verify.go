@@ -1,7 +1,8 @@
 // Package github turns GitHub webhook deliveries into pipeline events: it
-// checks a delivery's signature and normalises a branch push into a
-// pipeline.Event, telling apart bodies that are broken from events the
-// service does not act on.
+// checks a delivery's signature and normalises pushes, pull requests,
+// branch deletions and re-requested checks into pipeline.Events, telling
+// apart bodies that are broken from events the service does not act on.
+// It also gives GitHub App installation tokens (AppTokens).
 package github
 
 import (

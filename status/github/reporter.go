@@ -1,5 +1,6 @@
-// Package github sets commit statuses on GitHub (github.com or GitHub
-// Enterprise Server) for the builds of pushed commits.
+// Package github reports builds on GitHub (github.com or GitHub Enterprise
+// Server): commit statuses (Reporter) or, in App mode, check runs
+// (Checks), and the one pull request comment listing the previews.
 package github
 
 import (
