@@ -188,7 +188,7 @@ func TestAFunctionGoneFromTheStackFileIsRemoved(t *testing.T) {
 		"alice-newer": {DeployName: "alice-newer", Function: "newer", BuildID: 5},
 	}}
 	r, err := NewRunner(RunnerConfig{Store: st, Source: fetchFunc(okFetch), Planner: specs("a"),
-		Builder: buildFunc(func(s FunctionSpec) (string, error) { return "sha256:" + s.Name, nil }),
+		Builder:  buildFunc(func(s FunctionSpec) (string, error) { return "sha256:" + s.Name, nil }),
 		Deployer: &memDeployer{images: map[string]string{}}, Reporter: &memReporter{}, Logs: nopSink{}, WorkDir: t.TempDir(),
 		Deployments: deps, Remover: rm})
 	if err != nil {

@@ -10,9 +10,9 @@ import (
 func TestDeployName(t *testing.T) {
 	long := strings.Repeat("a", 40)
 	tests := []struct {
-		name                     string
+		name                    string
 		owner, repo, branch, fn string
-		want                     string
+		want                    string
 	}{
 		{"production", "alex", "api", "", "hello", "alex-api-hello-"},
 		{"preview", "alex", "api", "feature/x", "hello", "alex-api-hello-feature-x-"},

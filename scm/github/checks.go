@@ -169,7 +169,7 @@ func (r rebuild) event(deliveryID string) (pipeline.Event, error) {
 			Reason: fmt.Sprintf("%s re-requested on a commit of no branch here (a fork's?): not rebuilt", r.what),
 		}
 	}
-	if !validBranch(r.branch) {
+	if !pipeline.ValidBranch(r.branch) {
 		return pipeline.Event{}, fmt.Errorf("%w: %s: head_branch %s is not a valid branch name", ErrMalformed, r.what, quote(r.branch))
 	}
 	if !commitRe.MatchString(r.sha) || isZeroSHA(r.sha) {

@@ -37,7 +37,7 @@ func parseDelete(deliveryID string, body []byte) (pipeline.Event, error) {
 			Reason: fmt.Sprintf("deletion of %s %s ignored: not a branch", quote(refType), show(ref)),
 		}
 	}
-	if !validBranch(ref) {
+	if !pipeline.ValidBranch(ref) {
 		return pipeline.Event{}, fmt.Errorf("%w: delete: ref %s is not a valid branch name", ErrMalformed, quote(ref))
 	}
 	repo, err := repoOf(d.Repo.payload())

@@ -75,7 +75,7 @@ func FuzzParse(f *testing.F) {
 		if ev.DeliveryID != delivery || !kindOf(eventType, ev) {
 			t.Fatalf("event %+v from a %q delivery", ev, eventType)
 		}
-		if ev.Ref != "refs/heads/"+ev.Branch || !validBranch(ev.Branch) {
+		if ev.Ref != "refs/heads/"+ev.Branch || !pipeline.ValidBranch(ev.Branch) {
 			t.Fatalf("ref %q / branch %q are not a branch", ev.Ref, ev.Branch)
 		}
 		// Only a deleted branch has no commit left.

@@ -162,7 +162,7 @@ func parsePush(deliveryID string, body []byte) (pipeline.Event, error) {
 		return pipeline.Event{}, ignoredPush("push of %s ignored: not a branch", show(ref))
 	}
 	branch := strings.TrimPrefix(ref, branchPrefix)
-	if !validBranch(branch) {
+	if !pipeline.ValidBranch(branch) {
 		return pipeline.Event{}, fmt.Errorf("%w: push: ref %s is not a valid branch ref", ErrMalformed, quote(ref))
 	}
 

@@ -72,7 +72,7 @@ func parsePullRequest(deliveryID string, body []byte) (pipeline.Event, error) {
 	}
 	head, base := pr.Head, pr.Base
 	branch, commit := deref(head.Ref), deref(head.SHA)
-	if !validBranch(branch) {
+	if !pipeline.ValidBranch(branch) {
 		return pipeline.Event{}, fmt.Errorf("%w: pull request #%d: head ref %s is not a valid branch name", ErrMalformed, number, quote(branch))
 	}
 	if !commitRe.MatchString(commit) || isZeroSHA(commit) {

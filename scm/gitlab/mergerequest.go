@@ -57,7 +57,7 @@ func parseMergeRequest(deliveryID string, body []byte) (pipeline.Event, error) {
 		return pipeline.Event{}, fmt.Errorf("%w: merge request: iid %d is not a merge request", ErrMalformed, iid)
 	}
 	branch, commit := attrs.SourceBranch, attrs.LastCommit.ID
-	if !validBranch(branch) {
+	if !pipeline.ValidBranch(branch) {
 		return pipeline.Event{}, fmt.Errorf("%w: merge request !%d: source branch %s is not a valid branch name", ErrMalformed, iid, quote(branch))
 	}
 	if !commitRe.MatchString(commit) || isZeroSHA(commit) {

@@ -1,4 +1,4 @@
-package gitlab
+package pipeline
 
 import "strings"
 
@@ -6,10 +6,10 @@ import "strings"
 // long is no real push and would overflow the names derived from it.
 const maxBranchLen = 255
 
-// validBranch reports whether name is a branch name git accepts
+// ValidBranch reports whether name is a branch name git accepts
 // (git check-ref-format --branch), so that what is built and shown is a ref
 // that can exist, never text smuggled into paths or logs.
-func validBranch(name string) bool {
+func ValidBranch(name string) bool {
 	// A leading dash would read as an option to git.
 	if name == "" || len(name) > maxBranchLen || name == "@" || strings.HasPrefix(name, "-") {
 		return false
