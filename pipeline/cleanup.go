@@ -60,14 +60,8 @@ func (r *Runner) cleanup(ctx context.Context, log *slog.Logger, req BuildRequest
 // removePreview takes one preview off the gateway, records it removed,
 // and lists it on the cleanup's build as a function it removed.
 func (r *Runner) removePreview(ctx context.Context, id int64, d Deployed, why string) error {
-	if err := r.cfg.Remover.RemoveFunction(ctx, d.DeployName); err != nil {
-		if IsTransient(err) {
-			return err
-		}
-		return Transient(fmt.Errorf("remove %s: %w", d.DeployName, err))
-	}
-	if err := r.cfg.Deployments.MarkRemoved(ctx, d.DeployName, id, why); err != nil {
-		return Transient(err)
+	if err := r.takeDown(ctx, id, d, why); err != nil {
+		return err
 	}
 	now := time.Now().UTC()
 	_, err := r.cfg.Store.SaveFunctionBuild(ctx, FunctionBuild{
@@ -78,5 +72,21 @@ func (r *Runner) removePreview(ctx context.Context, id int64, d Deployed, why st
 		return Transient(fmt.Errorf("record removal of %s: %w", d.DeployName, err))
 	}
 	r.line(ctx, id, d.Function, StepCleanup, "removed "+d.DeployName+" from the gateway")
+	return nil
+}
+
+// takeDown deletes d from the gateway, then records it removed by build
+// id. Any failure is worth a retry: both steps are idempotent, and a
+// function left running unrecorded would be found by nothing.
+func (r *Runner) takeDown(ctx context.Context, id int64, d Deployed, why string) error {
+	if err := r.cfg.Remover.RemoveFunction(ctx, d.DeployName); err != nil {
+		if IsTransient(err) {
+			return err
+		}
+		return Transient(fmt.Errorf("remove %s: %w", d.DeployName, err))
+	}
+	if err := r.cfg.Deployments.MarkRemoved(ctx, d.DeployName, id, why); err != nil {
+		return Transient(err)
+	}
 	return nil
 }

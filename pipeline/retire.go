@@ -28,14 +28,8 @@ func (r *Runner) retireRemoved(ctx context.Context, log *slog.Logger, ev Event, 
 		if planned[d.DeployName] || d.BuildID >= id {
 			continue
 		}
-		if err := r.cfg.Remover.RemoveFunction(ctx, d.DeployName); err != nil {
-			if IsTransient(err) {
-				return err
-			}
-			return Transient(fmt.Errorf("remove %s: %w", d.DeployName, err))
-		}
-		if err := r.cfg.Deployments.MarkRemoved(ctx, d.DeployName, id, why); err != nil {
-			return Transient(err)
+		if err := r.takeDown(ctx, id, d, why); err != nil {
+			return err
 		}
 		r.line(ctx, id, "", StepDeploy, fmt.Sprintf("removed %s: function %s is no longer in the stack file", d.DeployName, d.Function))
 		log.Info("function retired", "deploy_name", d.DeployName, "function", d.Function)
