@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"io"
 	"path/filepath"
+	"strings"
 
 	"github.com/moby/buildkit/client"
 	"github.com/ofcbuild/ofc/pipeline"
@@ -136,7 +137,9 @@ func (b *Builder) solveOpt(spec pipeline.FunctionSpec) (client.SolveOpt, error) 
 	for k, v := range spec.BuildArgs {
 		attrs["build-arg:"+k] = v
 	}
-	export := map[string]string{"name": spec.Image, "push": "true"}
+	// The image exporter pushes one image under every name listed.
+	names := append([]string{spec.Image}, spec.Aliases...)
+	export := map[string]string{"name": strings.Join(names, ","), "push": "true"}
 	if b.cfg.Insecure {
 		export["registry.insecure"] = "true"
 	}

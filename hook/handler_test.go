@@ -174,7 +174,7 @@ func TestOwnersNotAllowedAreIgnored(t *testing.T) {
 	reg := prometheus.NewRegistry()
 	metrics := NewMetrics(reg)
 	rec, pub := &recorder{byID: map[string]pipeline.Build{}}, &publisher{}
-	h := GitHub(Config{Recorder: rec, Publisher: pub, Metrics: metrics, Owners: ParseOwners("Alice, acme"),
+	h := GitHub(Config{Recorder: rec, Publisher: pub, Metrics: metrics, Owners: pipeline.ParseNamespaces("Alice, acme"),
 		Logger: slog.New(slog.NewTextHandler(&logs, nil))}, []byte(secret))
 
 	body, err := fixture.GitHubPush(fixture.Push{Owner: "mallory", Repo: "miner", CloneURL: "https://github.com/mallory/miner.git",
@@ -228,4 +228,27 @@ func counted(t *testing.T, reg *prometheus.Registry, outcome string) float64 {
 		}
 	}
 	return 0
+}
+
+func TestTagPushesAreBuiltOnlyWhenConfigured(t *testing.T) {
+	body, err := fixture.GitHubPush(fixture.Push{Owner: "alice", Repo: "fns", CloneURL: "https://github.com/alice/fns.git",
+		DefaultBranch: "main", Tag: "v1.2.0", After: strings.Repeat("c", 40)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, build := range []bool{false, true} {
+		rec, pub := &recorder{byID: map[string]pipeline.Build{}}, &publisher{}
+		h := GitHub(Config{Recorder: rec, Publisher: pub, Metrics: NewMetrics(prometheus.NewRegistry()), BuildTags: build,
+			Logger: slog.New(slog.DiscardHandler)}, []byte(secret))
+		code, r := post(h, "push", "d-tag", body, scmgithub.Sign([]byte(secret), body))
+		switch {
+		case !build && (code != 202 || r.Status != "ignored" || len(pub.reqs) != 0 || len(rec.byID) != 0 ||
+			r.Message != "tag push v1.2.0 ignored: tags are built only with OFC_BUILD_TAGS=true"):
+			t.Errorf("without OFC_BUILD_TAGS: %d %+v, %d published", code, r, len(pub.reqs))
+		case build && (code != 202 || r.Status != "queued" || len(pub.reqs) != 1):
+			t.Errorf("with OFC_BUILD_TAGS: %d %+v, %d published", code, r, len(pub.reqs))
+		case build && (pub.reqs[0].Event.Kind != pipeline.Tag || pub.reqs[0].Event.Tag != "v1.2.0"):
+			t.Errorf("with OFC_BUILD_TAGS the build is of %+v, want the tag v1.2.0", pub.reqs[0].Event)
+		}
+	}
 }

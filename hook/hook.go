@@ -25,9 +25,13 @@ type Config struct {
 	Publisher pipeline.Publisher
 	Logger    *slog.Logger
 	Metrics   *Metrics
-	// Owners are the forge owners whose events are acted on; the zero
-	// value allows every owner.
-	Owners Owners
+	// Owners are the forge owners whose events are acted on; the empty
+	// list allows every owner.
+	Owners pipeline.Namespaces
+	// BuildTags acts on tag pushes; without it they are answered 202
+	// ignored, as most repositories tag releases their branch already
+	// built.
+	BuildTags bool
 	// Now is the clock; time.Now when nil.
 	Now func() time.Time
 }
@@ -68,12 +72,12 @@ func readBody(w http.ResponseWriter, r *http.Request, bodies *buffers) ([]byte, 
 // request. It answers 202 only when both are done; otherwise 503, and the
 // forge's redelivery of the same delivery finds the recorded build and
 // publishes it again, so nothing is lost and nothing is built twice.
-// An event of an owner not in c.Owners is answered 202 ignored, with
-// nothing recorded or queued: checking here, where every forge's handler
-// ends, keeps a new forge from skipping it.
+// An event the configuration does not act on (an owner not in c.Owners,
+// a tag push without c.BuildTags) is answered 202 ignored, with nothing
+// recorded or queued: checking here, where every forge's handler ends,
+// keeps a new forge from skipping it.
 func (c *Config) enqueue(ctx context.Context, w http.ResponseWriter, provider pipeline.Provider, ev pipeline.Event) {
-	if !c.Owners.Allowed(ev.Repo.Owner) {
-		msg := fmt.Sprintf("owner %q is not allowed on this service (OFC_ALLOWED_OWNERS)", ev.Repo.Owner)
+	if msg := c.ignored(ev); msg != "" {
 		c.log(ctx, slog.LevelInfo, "delivery ignored", provider, ev, slog.String("owner", ev.Repo.Owner), slog.String("reason", msg))
 		c.Metrics.outcome(provider, "ignored")
 		writeReply(w, http.StatusAccepted, reply{Status: "ignored", Message: msg})
@@ -105,6 +109,18 @@ func (c *Config) enqueue(ctx context.Context, w http.ResponseWriter, provider pi
 	c.log(ctx, slog.LevelInfo, "build queued", provider, ev, slog.Int64("build_id", b.ID), slog.String("status", status))
 	c.Metrics.outcome(provider, status)
 	writeReply(w, http.StatusAccepted, reply{Status: status, BuildID: b.ID})
+}
+
+// ignored says why the configuration does not act on ev, or "" when it
+// does.
+func (c *Config) ignored(ev pipeline.Event) string {
+	switch {
+	case !c.Owners.Empty() && !c.Owners.Match(ev.Repo.Owner):
+		return fmt.Sprintf("owner %q is not allowed on this service (OFC_ALLOWED_OWNERS)", ev.Repo.Owner)
+	case ev.Kind == pipeline.Tag && !c.BuildTags:
+		return fmt.Sprintf("tag push %s ignored: tags are built only with OFC_BUILD_TAGS=true", ev.Tag)
+	}
+	return ""
 }
 
 // log logs msg with what identifies the delivery, building those

@@ -36,3 +36,17 @@ func ValidBranch(name string) bool {
 	}
 	return true
 }
+
+// RefName splits a pushed ref into the branch or tag it names: refs/heads/x
+// is branch x, refs/tags/v1 tag v1. ok is false for any other ref
+// (refs/notes/..., refs/pull/...). The name is not checked: see
+// ValidBranch, whose rules tags follow too.
+func RefName(ref string) (name string, tag, ok bool) {
+	if name, ok := strings.CutPrefix(ref, "refs/heads/"); ok {
+		return name, false, true
+	}
+	if name, ok := strings.CutPrefix(ref, "refs/tags/"); ok {
+		return name, true, true
+	}
+	return "", false, false
+}

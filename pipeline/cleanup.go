@@ -53,7 +53,11 @@ func (r *Runner) cleanup(ctx context.Context, log *slog.Logger, req BuildRequest
 	if err := r.finish(ctx, log, ev, id, Success, "", ""); err != nil {
 		return err
 	}
-	r.comment(ctx, log, ev, removedComment(ev, previews))
+	if len(previews) > 0 || !ev.Fork {
+		// An untrusted fork's comment says it was never deployed; that
+		// stays true.
+		r.comment(ctx, log, ev, removedComment(ev, previews))
+	}
 	return nil
 }
 

@@ -206,3 +206,27 @@ func TestAFunctionGoneFromTheStackFileIsRemoved(t *testing.T) {
 		t.Errorf("removal recorded as %q", why)
 	}
 }
+
+// Closing an untrusted fork's pull request removes nothing, and leaves its
+// comment saying it was never deployed; a trusted fork's previews go.
+func TestCleanupOfAForksPullRequest(t *testing.T) {
+	for _, trusted := range []bool{false, true} {
+		deps := &memDeployments{live: map[string]Deployed{}}
+		if trusted {
+			deps.live["alice-fns-a-pr-4-1"] = Deployed{DeployName: "alice-fns-a-pr-4-1", Function: "a", Branch: ForkBranch(4), Preview: true}
+		}
+		st, rm, com := &memStore{state: Queued}, &memRemover{}, &memCommenter{}
+		r := cleanupRunner(t, st, deps, rm, &memReporter{})
+		r.cfg.Commenter = com
+		ev := cleanupEvent(ForkBranch(4), 4)
+		ev.Fork = true
+		d := &memDelivery{req: BuildRequest{BuildID: 3, Event: ev}, n: 1, max: 3}
+		r.Handle(context.Background(), d)
+		if d.settled != "ack" || st.state != Success {
+			t.Fatalf("trusted %v: cleanup %s, settled %q", trusted, st.state, d.settled)
+		}
+		if want := map[bool]int{false: 0, true: 1}[trusted]; len(rm.functions) != want || len(com.bodies) != want {
+			t.Errorf("trusted %v: removed %v and wrote %d comments, want %d of each", trusted, rm.functions, len(com.bodies), want)
+		}
+	}
+}

@@ -24,20 +24,21 @@ const CommentMarker = "<!-- ofc:previews -->"
 func (r *Runner) previewComment(ev Event, id int64, results []functionResult) string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "%s\n### Previews of %s\n\n", CommentMarker, ev.ShortCommit())
-	if ev.Fork {
-		b.WriteString("This pull request comes from a fork: its functions are built and checked, not deployed.\n\n")
+	why := r.notDeployed(ev)
+	if why != "" {
+		fmt.Fprintf(&b, "Not deployed: %s. Its functions are built and checked.\n\n", why)
 	}
 	b.WriteString("| function | preview | state |\n|---|---|---|\n")
 	for _, res := range results {
 		url := "—"
-		if res.fb.State == Success && !ev.Fork {
+		if res.fb.State == Success && why == "" {
 			url = r.cfg.FunctionURL(res.fb.DeployName)
 		}
 		state := "✅ deployed"
 		switch {
 		case res.fb.State != Success:
 			state = fmt.Sprintf("❌ %s failed: %s", res.fb.FailedStep, lastLines(res.fb.Error, 2))
-		case ev.Fork:
+		case why != "":
 			state = "✅ built"
 		}
 		fmt.Fprintf(&b, "| `%s` | %s | %s |\n", res.fb.Name, url, cell(state))

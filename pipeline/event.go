@@ -6,7 +6,10 @@
 // store, queue, status) implement its interfaces and cmd/* wires them.
 package pipeline
 
-import "time"
+import (
+	"strconv"
+	"time"
+)
 
 // Provider names the forge an event came from.
 type Provider string
@@ -27,6 +30,9 @@ const (
 	// PullRequest is a pull or merge request opened, reopened or pushed
 	// to: build its head commit and report on it.
 	PullRequest EventKind = "pull_request"
+	// Tag is a tag pushed: build its commit and push its images, also
+	// under the tag's name; deploy nothing.
+	Tag EventKind = "tag"
 	// Cleanup is a branch deleted, or its pull request closed or merged:
 	// remove the branch's previews. Commit may be empty.
 	Cleanup EventKind = "cleanup"
@@ -56,8 +62,11 @@ type Event struct {
 	Repo       Repo      `json:"repo"`
 	// Ref is the full ref pushed, e.g. refs/heads/main.
 	Ref string `json:"ref"`
-	// Branch is Ref without refs/heads/.
+	// Branch is Ref without refs/heads/; for a pull request from a fork,
+	// ForkBranch of its number; "" for a tag.
 	Branch string `json:"branch"`
+	// Tag is the tag's name, e.g. v1.2.0, for a Tag event.
+	Tag string `json:"tag,omitempty"`
 	// Commit is the full SHA to build.
 	Commit  string `json:"commit"`
 	Message string `json:"message,omitempty"`
@@ -66,7 +75,8 @@ type Event struct {
 	// the head of (or that was closed), 0 for a plain push.
 	PullRequest int `json:"pull_request,omitempty"`
 	// Fork is true when the pull request's head lives in another
-	// repository: it is built and reported on, never deployed.
+	// repository: it is built and reported on, and deployed only when the
+	// builder trusts the repository's forks.
 	Fork bool `json:"fork,omitempty"`
 	// InstallationID is the GitHub App installation, 0 when not an App.
 	InstallationID int64     `json:"installation_id,omitempty"`
@@ -80,6 +90,12 @@ func (e Event) ShortCommit() string {
 	}
 	return e.Commit
 }
+
+// ForkBranch is the branch a pull request from a fork builds and
+// previews on. The fork's own branch name could be the default branch or
+// one of the repository's, so it is not used; the colon keeps this one
+// from being any branch's name.
+func ForkBranch(pullRequest int) string { return "pr:" + strconv.Itoa(pullRequest) }
 
 // BuildRequest is the message put on the queue for one build: the build's
 // id in the store and the event that made it.

@@ -19,6 +19,9 @@ type FunctionSpec struct {
 	BuildArgs map[string]string
 	// Image is the immutable tag to push: <registry>/<owner>/<repo>/<function>:<commit>.
 	Image string
+	// Aliases are further references the same image is pushed under: a
+	// tag's build pushes <registry>/<owner>/<repo>/<function>:<tag> too.
+	Aliases []string
 
 	Deployment Deployment
 }

@@ -46,10 +46,10 @@ func (r *Runner) runFunction(ctx context.Context, log *slog.Logger, ev Event, sp
 		st.State, st.Description = StatusFailure, fmt.Sprintf("%s failed: %s", step, Summary(err))
 		tail.Line(ctx, fb.BuildID, spec.Name, step, "error: "+err.Error())
 		log.Info("function failed", "step", step, "err", err)
-	} else if ev.Fork {
+	} else if why := r.notDeployed(ev); why != "" {
 		fb.State = Success
-		st.State, st.Description = StatusSuccess, "built; not deployed: the pull request comes from a fork"
-		tail.Line(ctx, fb.BuildID, spec.Name, StepBuild, "built "+fb.ImageByDigest()+"; not deployed: the pull request comes from a fork")
+		st.State, st.Description = StatusSuccess, "built; not deployed: "+why
+		tail.Line(ctx, fb.BuildID, spec.Name, StepBuild, "built "+fb.ImageByDigest()+"; not deployed: "+why)
 	} else {
 		fb.State = Success
 		st.State, st.Description = StatusSuccess, "deployed "+spec.DeployName
@@ -83,8 +83,7 @@ func (r *Runner) buildAndDeploy(ctx context.Context, log *slog.Logger, ev Event,
 	fb.Digest = digest
 	tail.Line(ctx, fb.BuildID, spec.Name, StepBuild, "pushed "+spec.Image+" ("+digest+")")
 
-	if ev.Fork {
-		// A fork's code runs nowhere: it could read the secrets.
+	if r.notDeployed(ev) != "" {
 		return "", nil
 	}
 	image := fb.ImageByDigest()

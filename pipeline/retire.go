@@ -9,10 +9,10 @@ import (
 // retireRemoved removes from the gateway the functions of ev's branch
 // that an earlier build deployed and that this build's stack file no
 // longer has. Only records of earlier builds count: a later build that
-// added a function and finished first keeps it. A fork deploys nothing and
-// retires nothing.
+// added a function and finished first keeps it. A build that deploys
+// nothing retires nothing.
 func (r *Runner) retireRemoved(ctx context.Context, log *slog.Logger, ev Event, id int64, specs []FunctionSpec) error {
-	if ev.Fork {
+	if r.notDeployed(ev) != "" {
 		return nil
 	}
 	planned := make(map[string]bool, len(specs))

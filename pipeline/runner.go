@@ -29,6 +29,10 @@ type RunnerConfig struct {
 	// (default: its name).
 	Commenter   Commenter
 	FunctionURL func(deployName string) string
+	// ForkPreviews are the repositories (or owners, for all theirs) whose
+	// pull requests from forks deploy previews, with the functions'
+	// secrets; those of any other repository are built, not deployed.
+	ForkPreviews Namespaces
 
 	// WorkDir is where builds check out and prepare their contexts; each
 	// build gets its own directory, removed when it ends.

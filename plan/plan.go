@@ -105,7 +105,14 @@ func (p *Planner) function(ctx context.Context, ev pipeline.Event, s *stack.Stac
 	if fn.FProcess != "" {
 		fprocess = fn.FProcess
 	}
+	var aliases []string
+	if ev.Kind == pipeline.Tag {
+		// The release's image under the release's name, for whoever
+		// deploys it.
+		aliases = []string{p.cfg.ImageRef(ev.Repo.Owner, ev.Repo.Name, fn.Name, ev.Tag)}
+	}
 	return pipeline.FunctionSpec{
+		Aliases:    aliases,
 		Name:       fn.Name,
 		DeployName: DeployName(ev.Repo.Owner, ev.Repo.Name, ev.PreviewBranch(), fn.Name),
 		Lang:       fn.Lang,

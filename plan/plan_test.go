@@ -171,6 +171,21 @@ func TestPlanImageRefHook(t *testing.T) {
 	if got, want := specs[0].Image, "reg|Alex|My.Functions|web|"+commit; got != want {
 		t.Errorf("Image = %q, want %q", got, want)
 	}
+	if len(specs[0].Aliases) != 0 {
+		t.Errorf("a branch's build pushes aliases %v, want none", specs[0].Aliases)
+	}
+
+	// A tag's build pushes the image under the tag's name too.
+	ev := event()
+	ev.Kind, ev.Ref, ev.Branch, ev.Tag = pipeline.Tag, "refs/tags/v1.2.0", "", "v1.2.0"
+	specs, err = p.Plan(context.Background(), ev, repo, t.TempDir())
+	if err != nil {
+		t.Fatalf("Plan of a tag: %v", err)
+	}
+	if got, want := specs[0].Aliases, []string{"reg|Alex|My.Functions|web|v1.2.0"}; !reflect.DeepEqual(got, want) ||
+		specs[0].Image != "reg|Alex|My.Functions|web|"+commit {
+		t.Errorf("tag build pushes %q and %q, want %q and the commit's", specs[0].Image, got, want)
+	}
 }
 
 // A branch other than the default one deploys its preview, under its own

@@ -78,6 +78,13 @@ func randomID() string {
 // newSystem starts a webhook and n builders.
 func newSystem(t *testing.T, builders int) *system {
 	t.Helper()
+	return newSystemWith(t, builders)
+}
+
+// newSystemWith starts a webhook and n builders with settings (NAME=value)
+// on top of the test's.
+func newSystemWith(t *testing.T, builders int, settings ...string) *system {
+	t.Helper()
 	svc := requireServices(t)
 	id := randomID()
 	s := &system{t: t, svc: svc, Secret: "e2e-secret-" + id, GitHub: githubtest.New(t),
@@ -108,6 +115,7 @@ func newSystem(t *testing.T, builders int) *system {
 		"PATH=" + os.Getenv("PATH"),
 		"HOME=" + os.Getenv("HOME"),
 	}
+	s.env = append(s.env, settings...)
 	s.start("webhook")
 	for i := range builders {
 		s.start("builder", fmt.Sprintf("OFC_BUILDER_NAME=builder-%d", i))

@@ -174,8 +174,15 @@ func TestPullRequestGetsStatusesAndItsPreviewsGoWhenItCloses(t *testing.T) {
 // t when there is none or more than one.
 func (br *branchRepo) previewComment(t *testing.T, number int) githubtest.Comment {
 	t.Helper()
+	return onlyPreviewComment(t, br.sys, br.owner, number)
+}
+
+// onlyPreviewComment returns the one preview comment on pull request
+// number of owner/functions, failing t when there is none or more than one.
+func onlyPreviewComment(t *testing.T, sys *system, owner string, number int) githubtest.Comment {
+	t.Helper()
 	var ours []githubtest.Comment
-	for _, c := range br.sys.GitHub.Comments(br.owner, "functions", number) {
+	for _, c := range sys.GitHub.Comments(owner, "functions", number) {
 		if strings.HasPrefix(c.Body, pipeline.CommentMarker) {
 			ours = append(ours, c)
 		}

@@ -9,6 +9,7 @@ import (
 
 	"github.com/ofcbuild/ofc/internal/boot"
 	"github.com/ofcbuild/ofc/internal/envconfig"
+	"github.com/ofcbuild/ofc/pipeline"
 )
 
 // config is everything cmd/builder reads from the environment; README
@@ -31,12 +32,15 @@ type config struct {
 	// GitLabAPIURL and GitLabToken reach GitLab's API, for statuses,
 	// merge request notes and clones; without a token GitLab events get
 	// no statuses.
-	GitLabAPIURL  string
-	GitLabToken   string
-	PublicURL     string
-	WorkDir       string
-	StackFile     string
-	StackFiles    map[string]string
+	GitLabAPIURL string
+	GitLabToken  string
+	PublicURL    string
+	WorkDir      string
+	StackFile    string
+	StackFiles   map[string]string
+	// ForkPreviews are the repositories, or owners, whose pull requests
+	// from forks deploy previews with their secrets.
+	ForkPreviews  pipeline.Namespaces
 	Parallelism   int
 	MaxAttempts   int
 	ReadyTimeout  time.Duration
@@ -71,6 +75,7 @@ func readConfig(look envconfig.Lookup) (config, error) {
 		WorkDir:          r.String("OFC_WORK_DIR", ""),
 		StackFile:        r.String("OFC_STACK_FILE", "stack.yml"),
 		StackFiles:       r.Pairs("OFC_STACK_FILES"),
+		ForkPreviews:     pipeline.ParseNamespaces(r.String("OFC_FORK_PREVIEWS", "")),
 		Parallelism:      r.Int("OFC_BUILD_PARALLELISM", 2),
 		MaxAttempts:      r.Int("OFC_MAX_ATTEMPTS", 5),
 		ReadyTimeout:     r.Duration("OFC_DEPLOY_READY_TIMEOUT", 2*time.Minute),

@@ -12,6 +12,7 @@ func TestReadConfig(t *testing.T) {
 	c, err := readConfig(envconfig.Map(map[string]string{
 		"OFC_GATEWAY_PASSWORD": "pw",
 		"OFC_STACK_FILES":      "acme/mobile=mobile.yml,acme/web=functions/stack.yml",
+		"OFC_FORK_PREVIEWS":    "acme/web, Bob",
 	}))
 	if err != nil {
 		t.Fatal(err)
@@ -19,6 +20,9 @@ func TestReadConfig(t *testing.T) {
 	if c.StackFile != "stack.yml" || c.StackFiles["acme/mobile"] != "mobile.yml" ||
 		c.StackFiles["acme/web"] != "functions/stack.yml" || c.MaxAttempts != 5 || c.Registry != "127.0.0.1:5000" {
 		t.Errorf("config %+v", c)
+	}
+	if !c.ForkPreviews.Match("acme/web") || c.ForkPreviews.Match("acme/mobile") || !c.ForkPreviews.Match("bob/fns") {
+		t.Errorf("OFC_FORK_PREVIEWS read as %q", c.ForkPreviews)
 	}
 	if c.GitLabAPIURL != "https://gitlab.com/api/v4" || c.GitLabToken != "" {
 		t.Errorf("GitLab defaults: %q %q", c.GitLabAPIURL, c.GitLabToken)

@@ -89,17 +89,18 @@ func run(ctx context.Context, look func(string) (string, bool)) error {
 
 	st := store.New(pool)
 	runner, err := pipeline.NewRunner(pipeline.RunnerConfig{
-		Store:       st,
-		Source:      source.New(source.Config{Tokens: reporter}),
-		Planner:     plan.New(plan.Config{ImageRef: reg.Ref, StackFile: cfg.StackFile, StackFiles: cfg.StackFiles}),
-		Builder:     bk,
-		Deployer:    gw,
-		Reporter:    reporter,
-		Logs:        logging.Sink{Logger: log},
-		Logger:      log,
-		Deployments: st,
-		Remover:     remover{gw, reg},
-		Commenter:   reporter,
+		Store:        st,
+		Source:       source.New(source.Config{Tokens: reporter}),
+		Planner:      plan.New(plan.Config{ImageRef: reg.Ref, StackFile: cfg.StackFile, StackFiles: cfg.StackFiles}),
+		Builder:      bk,
+		Deployer:     gw,
+		Reporter:     reporter,
+		Logs:         logging.Sink{Logger: log},
+		Logger:       log,
+		Deployments:  st,
+		Remover:      remover{gw, reg},
+		Commenter:    reporter,
+		ForkPreviews: cfg.ForkPreviews,
 		FunctionURL: func(name string) string {
 			return strings.TrimRight(cfg.GatewayURL, "/") + "/function/" + name
 		},

@@ -3,9 +3,9 @@ package main
 import (
 	"time"
 
-	"github.com/ofcbuild/ofc/hook"
 	"github.com/ofcbuild/ofc/internal/boot"
 	"github.com/ofcbuild/ofc/internal/envconfig"
+	"github.com/ofcbuild/ofc/pipeline"
 )
 
 // config is everything cmd/webhook reads from the environment; README
@@ -16,8 +16,11 @@ type config struct {
 	GitHubSecret string
 	// GitLabToken is the secret token of GitLab webhooks; empty refuses
 	// every GitLab delivery.
-	GitLabToken   string
-	AllowedOwners hook.Owners
+	GitLabToken string
+	// AllowedOwners are the owners whose events are acted on; empty
+	// allows all.
+	AllowedOwners pipeline.Namespaces
+	BuildTags     bool
 	ReadyTimeout  time.Duration
 	ShutdownGrace time.Duration
 }
@@ -29,7 +32,8 @@ func readConfig(look envconfig.Lookup) (config, error) {
 		Addr:          r.String("OFC_WEBHOOK_ADDR", "127.0.0.1:8080"),
 		GitHubSecret:  r.Required("OFC_GITHUB_WEBHOOK_SECRET", "GitHub deliveries are verified with it"),
 		GitLabToken:   r.String("OFC_GITLAB_WEBHOOK_TOKEN", ""),
-		AllowedOwners: hook.ParseOwners(r.String("OFC_ALLOWED_OWNERS", "")),
+		AllowedOwners: pipeline.ParseNamespaces(r.String("OFC_ALLOWED_OWNERS", "")),
+		BuildTags:     r.Bool("OFC_BUILD_TAGS", false),
 		ReadyTimeout:  r.Duration("OFC_READY_TIMEOUT", 2*time.Second),
 		ShutdownGrace: r.Duration("OFC_SHUTDOWN_GRACE", 10*time.Second),
 	}

@@ -19,20 +19,20 @@ func TestReadConfig(t *testing.T) {
 	if c.GitLabToken != "" {
 		t.Errorf("GitLab token %q by default, want none", c.GitLabToken)
 	}
-	if !c.AllowedOwners.Allowed("anyone") {
-		t.Error("by default every owner is allowed")
+	if !c.AllowedOwners.Empty() || c.BuildTags {
+		t.Errorf("by default every owner is allowed (%q) and tags are not built (%v)", c.AllowedOwners, c.BuildTags)
 	}
 
 	c, err = readConfig(envconfig.Map(map[string]string{"OFC_GITHUB_WEBHOOK_SECRET": "s", "OFC_ALLOWED_OWNERS": "Alice, group/sub",
-		"OFC_GITLAB_WEBHOOK_TOKEN": "glt"}))
+		"OFC_GITLAB_WEBHOOK_TOKEN": "glt", "OFC_BUILD_TAGS": "true"}))
 	if err != nil {
 		t.Fatal(err)
 	}
-	if c.GitLabToken != "glt" {
-		t.Errorf("GitLab token = %q, want glt", c.GitLabToken)
+	if c.GitLabToken != "glt" || !c.BuildTags {
+		t.Errorf("GitLab token = %q, tags %v; want glt and true", c.GitLabToken, c.BuildTags)
 	}
 	for owner, want := range map[string]bool{"alice": true, "group/sub/team": true, "mallory": false, "group/subway": false} {
-		if c.AllowedOwners.Allowed(owner) != want {
+		if c.AllowedOwners.Match(owner) != want {
 			t.Errorf("OFC_ALLOWED_OWNERS=%q: owner %q allowed %v, want %v", "Alice, group/sub", owner, !want, want)
 		}
 	}

@@ -55,7 +55,7 @@ func run(ctx context.Context, look func(string) (string, bool)) error {
 
 	reg := prometheus.NewRegistry()
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
-	hc := hook.Config{Recorder: st, Publisher: q, Logger: log, Metrics: hook.NewMetrics(reg), Owners: cfg.AllowedOwners}
+	hc := hook.Config{Recorder: st, Publisher: q, Logger: log, Metrics: hook.NewMetrics(reg), Owners: cfg.AllowedOwners, BuildTags: cfg.BuildTags}
 
 	mux := http.NewServeMux()
 	mux.Handle("POST /webhooks/github", hook.GitHub(hc, []byte(cfg.GitHubSecret)))
@@ -72,7 +72,11 @@ func run(ctx context.Context, look func(string) (string, bool)) error {
 	srv := &http.Server{Addr: cfg.Addr, Handler: mux, ReadHeaderTimeout: 10 * time.Second}
 	errc := make(chan error, 1)
 	go func() { errc <- srv.ListenAndServe() }()
-	log.Info("events acted on", "allowed_owners", cfg.AllowedOwners.String())
+	owners := cfg.AllowedOwners.String()
+	if owners == "" {
+		owners = "all owners"
+	}
+	log.Info("events acted on", "allowed_owners", owners, "tags", cfg.BuildTags)
 	log.Info("listening", "addr", cfg.Addr)
 	select {
 	case err := <-errc:

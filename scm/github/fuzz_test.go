@@ -2,6 +2,7 @@ package github
 
 import (
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -75,7 +76,16 @@ func FuzzParse(f *testing.F) {
 		if ev.DeliveryID != delivery || !kindOf(eventType, ev) {
 			t.Fatalf("event %+v from a %q delivery", ev, eventType)
 		}
-		if ev.Ref != "refs/heads/"+ev.Branch || !pipeline.ValidBranch(ev.Branch) {
+		switch {
+		case ev.Kind == pipeline.Tag:
+			if ev.Ref != "refs/tags/"+ev.Tag || !pipeline.ValidBranch(ev.Tag) || ev.Branch != "" {
+				t.Fatalf("ref %q / tag %q / branch %q are not a tag", ev.Ref, ev.Tag, ev.Branch)
+			}
+		case ev.Fork:
+			if ev.Ref != fmt.Sprintf("refs/pull/%d/head", ev.PullRequest) || ev.Branch != pipeline.ForkBranch(ev.PullRequest) {
+				t.Fatalf("ref %q / branch %q of a fork's pull request #%d", ev.Ref, ev.Branch, ev.PullRequest)
+			}
+		case ev.Ref != "refs/heads/"+ev.Branch || !pipeline.ValidBranch(ev.Branch) || ev.Tag != "":
 			t.Fatalf("ref %q / branch %q are not a branch", ev.Ref, ev.Branch)
 		}
 		// Only a deleted branch has no commit left.
@@ -87,7 +97,7 @@ func FuzzParse(f *testing.F) {
 		// fork's only makes builds.
 		namesPR := ev.PullRequest > 0
 		if eventType == EventPullRequest && !namesPR || (eventType == EventPush || eventType == EventDelete) && namesPR ||
-			ev.PullRequest < 0 || ev.Fork && ev.Kind != pipeline.PullRequest {
+			ev.PullRequest < 0 || ev.Fork && ev.Kind != pipeline.PullRequest && ev.Kind != pipeline.Cleanup {
 			t.Fatalf("pull request %d, fork %v in a %s %s", ev.PullRequest, ev.Fork, eventType, ev.Kind)
 		}
 		r := ev.Repo
@@ -102,7 +112,7 @@ func FuzzParse(f *testing.F) {
 func kindOf(eventType string, ev pipeline.Event) bool {
 	switch eventType {
 	case EventPush:
-		return ev.Kind == pipeline.Push || ev.Kind == pipeline.Cleanup
+		return ev.Kind == pipeline.Push || ev.Kind == pipeline.Tag || ev.Kind == pipeline.Cleanup
 	case EventPullRequest:
 		return ev.Kind == pipeline.PullRequest || ev.Kind == pipeline.Cleanup
 	case EventDelete:

@@ -40,8 +40,8 @@ const (
 var ErrMalformed = errors.New("malformed webhook delivery")
 
 // IgnoredError is returned by Parse for a well-formed delivery that makes
-// no event: a ping, a tag push or deletion, a pull request labelled or
-// edited, the close of a fork's pull request, a check run or suite not
+// no event: a ping, a tag deletion, a pull request labelled or edited, a
+// check run or suite not
 // re-requested, any event but push, pull_request, delete, check_run and
 // check_suite. The handler answers 202 with Reason, so GitHub's delivery
 // log says why.
@@ -72,20 +72,19 @@ var (
 	commitRe = regexp.MustCompile(`^(?:[0-9a-f]{40}|[0-9a-f]{64})$`)
 )
 
-const (
-	branchPrefix = "refs/heads/"
-	tagPrefix    = "refs/tags/"
-)
+const branchPrefix = "refs/heads/"
 
 // Parse normalises a delivery of event type eventType (X-GitHub-Event)
 // with id deliveryID (X-GitHub-Delivery) into a pipeline.Event:
 //
 //   - push of a branch: Push of its new head commit; push deleting a
 //     branch: Cleanup of that branch, with no Commit.
+//   - push of a tag: Tag of the commit it points to; the deletion of a
+//     tag is ignored.
 //   - pull_request opened, reopened or synchronize: PullRequest of its head
 //     commit, in the base repository (a fork's head is fetched from there
-//     by SHA); closed, merged or not: Cleanup of its head branch, unless
-//     it came from a fork, which has no previews.
+//     by SHA); closed, merged or not: Cleanup of its head branch. A fork's
+//     pull request is on the branch pipeline.ForkBranch names.
 //   - delete of a branch: Cleanup of that branch, with no Commit.
 //   - check_run or check_suite rerequested on a branch's commit: Push of
 //     that commit again, naming the first pull request it heads, if any.
@@ -153,17 +152,15 @@ func parsePush(deliveryID string, body []byte) (pipeline.Event, error) {
 	}
 
 	ref := p.Ref
+	name, tag, ok := pipeline.RefName(ref)
 	switch {
 	case ref == "":
 		return pipeline.Event{}, fmt.Errorf("%w: push without ref", ErrMalformed)
-	case strings.HasPrefix(ref, tagPrefix):
-		return pipeline.Event{}, ignoredPush("tag push %s ignored", show(ref))
-	case !strings.HasPrefix(ref, branchPrefix):
-		return pipeline.Event{}, ignoredPush("push of %s ignored: not a branch", show(ref))
-	}
-	branch := strings.TrimPrefix(ref, branchPrefix)
-	if !pipeline.ValidBranch(branch) {
-		return pipeline.Event{}, fmt.Errorf("%w: push: ref %s is not a valid branch ref", ErrMalformed, quote(ref))
+	case !ok:
+		return pipeline.Event{}, ignoredPush("push of %s ignored: not a branch or tag", show(ref))
+	case !pipeline.ValidBranch(name):
+		// Tag and branch names follow the same rules (git check-ref-format).
+		return pipeline.Event{}, fmt.Errorf("%w: push: ref %s is not a valid branch or tag ref", ErrMalformed, quote(ref))
 	}
 
 	repo, err := repoOf(p.Repo, p.HasRepo)
@@ -171,10 +168,13 @@ func parsePush(deliveryID string, body []byte) (pipeline.Event, error) {
 		return pipeline.Event{}, fmt.Errorf("%w: push of %s: %v", ErrMalformed, ref, err)
 	}
 	after := p.After
-	if p.Deleted || isZeroSHA(after) {
+	switch {
+	case (p.Deleted || isZeroSHA(after)) && tag:
+		return pipeline.Event{}, ignoredPush("tag %s deleted: nothing to build", show(name))
+	case p.Deleted || isZeroSHA(after):
 		// A repository subscribed to push alone still has its previews
 		// cleaned up.
-		return cleanupOf(deliveryID, repo, branch, p.InstallationID), nil
+		return cleanupOf(deliveryID, repo, name, p.InstallationID), nil
 	}
 	if !commitRe.MatchString(after) {
 		return pipeline.Event{}, fmt.Errorf("%w: push of %s: after %s is not a commit SHA", ErrMalformed, ref, quote(after))
@@ -185,10 +185,18 @@ func parsePush(deliveryID string, body []byte) (pipeline.Event, error) {
 		Kind:           pipeline.Push,
 		Repo:           repo,
 		Ref:            ref,
-		Branch:         branch,
+		Branch:         name,
 		Commit:         after,
 		InstallationID: p.InstallationID,
 		Message:        p.HeadCommit.Message,
+	}
+	if tag {
+		ev.Kind, ev.Branch, ev.Tag = pipeline.Tag, "", name
+		// An annotated tag's after is the tag object; statuses and the
+		// build need the commit it points to.
+		if id := p.HeadCommit.ID; commitRe.MatchString(id) {
+			ev.Commit = id
+		}
 	}
 	// Forges show the name the author gave git, else their login.
 	if ev.Author = p.HeadCommit.AuthorName; ev.Author == "" {

@@ -131,16 +131,39 @@ func TestParse(t *testing.T) {
 				Ref: "refs/heads/master", Branch: "master", Commit: sha256Hex, InstallationID: 1,
 			},
 		},
-		{name: "tag deletion", eventType: "push", body: fixture(t, "push.json"), ignored: "tag push refs/tags/simple-tag ignored"},
-		{name: "tag deletion by an App", eventType: "push", body: fixture(t, "push_with-installation.json"), ignored: "tag push refs/tags/simple-tag ignored"},
-		{name: "tag deletion in an organization", eventType: "push", body: fixture(t, "push_with-organization.json"), ignored: "tag push refs/tags/simple-tag ignored"},
+		{name: "tag deletion", eventType: "push", body: fixture(t, "push.json"), ignored: "tag simple-tag deleted: nothing to build"},
+		{name: "tag deletion by an App", eventType: "push", body: fixture(t, "push_with-installation.json"), ignored: "tag simple-tag deleted: nothing to build"},
+		{name: "tag deletion in an organization", eventType: "push", body: fixture(t, "push_with-organization.json"), ignored: "tag simple-tag deleted: nothing to build"},
 		{
 			name:      "tag creation",
 			eventType: "push",
 			body: patched(t, "push_with-new-branch.json", func(m map[string]any) {
 				m["ref"] = "refs/tags/v1.0.0"
 			}),
-			ignored: "tag push refs/tags/v1.0.0 ignored",
+			want: pipeline.Event{
+				DeliveryID: delivery, Kind: pipeline.Tag, Repo: helloWorld, Ref: "refs/tags/v1.0.0", Tag: "v1.0.0",
+				Commit: helloSHA, Message: "Initial commit", Author: "Codertocat", InstallationID: 1,
+			},
+		},
+		{
+			name:      "annotated tag: after is the tag object, head_commit the commit",
+			eventType: "push",
+			body: patched(t, "push_with-new-branch.json", func(m map[string]any) {
+				m["ref"] = "refs/tags/release/2026.11"
+				m["after"] = "a10867b14bb761a232cd80139fbd4c0d33264240"
+			}),
+			want: pipeline.Event{
+				DeliveryID: delivery, Kind: pipeline.Tag, Repo: helloWorld, Ref: "refs/tags/release/2026.11", Tag: "release/2026.11",
+				Commit: helloSHA, Message: "Initial commit", Author: "Codertocat", InstallationID: 1,
+			},
+		},
+		{
+			name:      "tag that git would refuse",
+			eventType: "push",
+			body: patched(t, "push_with-new-branch.json", func(m map[string]any) {
+				m["ref"] = "refs/tags/v1..2"
+			}),
+			malformed: true,
 		},
 		{
 			name:      "branch deletion",
@@ -201,7 +224,7 @@ func TestParse(t *testing.T) {
 			body: patched(t, "push_with-new-branch.json", func(m map[string]any) {
 				m["ref"] = "refs/notes/commits"
 			}),
-			ignored: "push of refs/notes/commits ignored: not a branch",
+			ignored: "push of refs/notes/commits ignored: not a branch or tag",
 		},
 		{name: "ping", eventType: "ping", body: fixture(t, "ping.json"), ignored: "pong: webhook 109948940 is set up"},
 		{name: "ping of an App", eventType: "ping", body: fixture(t, "ping_with-app_id.json"), ignored: "pong: webhook 109948940 is set up"},
@@ -353,7 +376,7 @@ func TestParseNeedsDeliveryID(t *testing.T) {
 
 func TestIgnoredReasonIsPrintable(t *testing.T) {
 	body := patched(t, "push_with-new-branch.json", func(m map[string]any) {
-		m["ref"] = "refs/tags/\x1b[31mred\n" + strings.Repeat("x", 300)
+		m["ref"] = "refs/notes/\x1b[31mred\n" + strings.Repeat("x", 300)
 	})
 	_, err := Parse("push", delivery, body)
 	ie, ok := IsIgnored(err)

@@ -86,22 +86,23 @@ func parsePullRequest(deliveryID string, body []byte) (pipeline.Event, error) {
 	}
 
 	// Anything but a head known to be the base repository is a fork, the
-	// safe side: a fork's code is built, never deployed.
+	// safe side: a fork's code is deployed only where the builder trusts
+	// the repository's forks.
 	headRepo, _ := head.Repo.payload()
 	baseRepo, _ := base.Repo.payload()
 	fork := headRepo.FullName == "" || headRepo.FullName != baseRepo.FullName
-	if fork && kind == pipeline.Cleanup {
-		return pipeline.Event{}, &IgnoredError{
-			Event:  EventPullRequest,
-			Reason: fmt.Sprintf("pull request #%d from a fork: it had no preview", number),
-		}
+	ref := branchPrefix + branch
+	if fork {
+		// The fork's branch name means nothing here: it may even be the
+		// default branch's.
+		ref, branch = fmt.Sprintf("refs/pull/%d/head", number), pipeline.ForkBranch(number)
 	}
 
 	ev := pipeline.Event{
 		DeliveryID:     deliveryID,
 		Kind:           kind,
 		Repo:           repo,
-		Ref:            branchPrefix + branch,
+		Ref:            ref,
 		Branch:         branch,
 		Commit:         commit,
 		Message:        deref(pr.Title),

@@ -26,8 +26,14 @@ func pullRequest2(kind pipeline.EventKind) pipeline.Event {
 }
 
 func TestParsePullRequest(t *testing.T) {
-	fromFork := pullRequest2(pipeline.PullRequest)
-	fromFork.Fork = true
+	// A fork's pull request builds on its own branch, never the fork's
+	// branch name, which could be any of the repository's.
+	fork := func(kind pipeline.EventKind) pipeline.Event {
+		ev := pullRequest2(kind)
+		ev.Fork, ev.Ref, ev.Branch = true, "refs/pull/2/head", "pr:2"
+		return ev
+	}
+	fromFork := fork(pipeline.PullRequest)
 
 	headRepo := func(m map[string]any) map[string]any { return obj(obj(obj(m, "pull_request"), "head"), "repo") }
 	pr := func(m map[string]any) map[string]any { return obj(m, "pull_request") }
@@ -98,7 +104,7 @@ func TestParsePullRequest(t *testing.T) {
 			body: patched(t, "pull_request_opened_from-fork.json", func(m map[string]any) {
 				m["action"] = "closed"
 			}),
-			ignored: "pull request #2 from a fork: it had no preview",
+			want: fork(pipeline.Cleanup),
 		},
 		{
 			name:      "closed from a fork since deleted",
@@ -106,7 +112,7 @@ func TestParsePullRequest(t *testing.T) {
 			body: patched(t, "pull_request_closed.json", func(m map[string]any) {
 				obj(pr(m), "head")["repo"] = nil
 			}),
-			ignored: "pull request #2 from a fork: it had no preview",
+			want: fork(pipeline.Cleanup),
 		},
 		{name: "labeled", eventType: "pull_request", body: fixture(t, "pull_request_labeled.json"), ignored: `pull request #2: action "labeled" is not acted on`},
 		{

@@ -32,6 +32,9 @@ type payloadRepo struct {
 }
 
 type headCommit struct {
+	// ID is the commit's SHA: for an annotated tag, the commit it points
+	// to, where after is the tag object.
+	ID      string
 	Message string
 	// AuthorName is the name the author gave git, AuthorLogin their
 	// GitHub login (author.username).
@@ -59,6 +62,7 @@ type jsonPush struct {
 	Repo         *jsonRepo         `json:"repository"`
 	Installation *jsonInstallation `json:"installation"`
 	HeadCommit   *struct {
+		ID      *string `json:"id"`
 		Message *string `json:"message"`
 		Author  *struct {
 			Name  *string `json:"name"`
@@ -121,7 +125,7 @@ func (p jsonPush) payload() pushPayload {
 	out := pushPayload{Ref: deref(p.Ref), After: deref(p.After), Deleted: deref(p.Deleted), InstallationID: p.Installation.id()}
 	out.Repo, out.HasRepo = p.Repo.payload()
 	if h := p.HeadCommit; h != nil {
-		out.HeadCommit.Message = deref(h.Message)
+		out.HeadCommit.ID, out.HeadCommit.Message = deref(h.ID), deref(h.Message)
 		if a := h.Author; a != nil {
 			out.HeadCommit.AuthorName, out.HeadCommit.AuthorLogin = deref(a.Name), deref(a.Login)
 		}

@@ -2,6 +2,7 @@ package gitlab
 
 import (
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -78,16 +79,25 @@ func FuzzParse(f *testing.F) {
 		if ev.DeliveryID != delivery || !kindOf(eventType, ev) || !ev.ReceivedAt.IsZero() || ev.InstallationID != 0 {
 			t.Fatalf("event %+v from a %q delivery", ev, eventType)
 		}
-		if ev.Ref != "refs/heads/"+ev.Branch || !pipeline.ValidBranch(ev.Branch) {
+		switch {
+		case ev.Kind == pipeline.Tag:
+			if ev.Ref != "refs/tags/"+ev.Tag || !pipeline.ValidBranch(ev.Tag) || ev.Branch != "" {
+				t.Fatalf("ref %q / tag %q / branch %q are not a tag", ev.Ref, ev.Tag, ev.Branch)
+			}
+		case ev.Fork:
+			if ev.Ref != fmt.Sprintf("refs/merge-requests/%d/head", ev.PullRequest) || ev.Branch != pipeline.ForkBranch(ev.PullRequest) {
+				t.Fatalf("ref %q / branch %q of a fork's merge request !%d", ev.Ref, ev.Branch, ev.PullRequest)
+			}
+		case ev.Ref != "refs/heads/"+ev.Branch || !pipeline.ValidBranch(ev.Branch) || ev.Tag != "":
 			t.Fatalf("ref %q / branch %q are not a branch", ev.Ref, ev.Branch)
 		}
 		// Only a deleted branch has no commit left.
-		noCommit := ev.Kind == pipeline.Cleanup && eventType == EventPush
+		noCommit := ev.Kind == pipeline.Cleanup && eventType != EventMergeRequest
 		if noCommit && ev.Commit != "" || !noCommit && (!commitRe.MatchString(ev.Commit) || isZeroSHA(ev.Commit)) {
 			t.Fatalf("commit %q of a %s %s is not a SHA to build", ev.Commit, eventType, ev.Kind)
 		}
-		// Only a merge request event names one; a fork's only makes builds.
-		if (eventType == EventMergeRequest) != (ev.PullRequest > 0) || ev.Fork && ev.Kind != pipeline.PullRequest {
+		// Only a merge request event names one, or comes from a fork.
+		if (eventType == EventMergeRequest) != (ev.PullRequest > 0) || ev.Fork && eventType != EventMergeRequest {
 			t.Fatalf("merge request %d, fork %v in a %s %s", ev.PullRequest, ev.Fork, eventType, ev.Kind)
 		}
 		r := ev.Repo
@@ -100,8 +110,8 @@ func FuzzParse(f *testing.F) {
 // kindOf reports whether ev's kind is one a delivery of eventType makes.
 func kindOf(eventType string, ev pipeline.Event) bool {
 	switch eventType {
-	case EventPush:
-		return ev.Kind == pipeline.Push || ev.Kind == pipeline.Cleanup
+	case EventPush, EventTagPush:
+		return ev.Kind == pipeline.Push || ev.Kind == pipeline.Tag || ev.Kind == pipeline.Cleanup
 	case EventMergeRequest:
 		return ev.Kind == pipeline.PullRequest || ev.Kind == pipeline.Cleanup
 	}

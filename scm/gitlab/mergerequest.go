@@ -72,17 +72,21 @@ func parseMergeRequest(deliveryID string, body []byte) (pipeline.Event, error) {
 	}
 
 	// Anything but a source known to be the target project is a fork, the
-	// safe side: a fork's code is built, never deployed.
+	// safe side: a fork's code is deployed only where the builder trusts
+	// the project's forks.
 	fork := attrs.SourceProjectID == 0 || attrs.SourceProjectID != attrs.TargetProjectID
-	if fork && kind == pipeline.Cleanup {
-		return pipeline.Event{}, ignoredMerge("merge request !%d from a fork: it had no preview", iid)
+	ref := branchPrefix + branch
+	if fork {
+		// The fork's branch name means nothing here: it may even be the
+		// default branch's.
+		ref, branch = fmt.Sprintf("refs/merge-requests/%d/head", iid), pipeline.ForkBranch(int(iid))
 	}
 
 	ev := pipeline.Event{
 		DeliveryID:  deliveryID,
 		Kind:        kind,
 		Repo:        repo,
-		Ref:         branchPrefix + branch,
+		Ref:         ref,
 		Branch:      branch,
 		Commit:      commit,
 		Message:     attrs.Title,

@@ -32,6 +32,12 @@ func action(a string) func(m map[string]any) {
 // fromFork makes the merge request's source project 15, a fork of 14.
 func fromFork(m map[string]any) { obj(m, "object_attributes")["source_project_id"] = 15 }
 
+// forked is what a fork's merge request !1 makes: the fork's branch name
+// could be any of the project's, so it is on a branch of its own.
+func forked(ev *pipeline.Event) {
+	ev.Fork, ev.Ref, ev.Branch = true, "refs/merge-requests/1/head", "pr:1"
+}
+
 func both(edits ...func(m map[string]any)) func(m map[string]any) {
 	return func(m map[string]any) {
 		for _, e := range edits {
@@ -97,19 +103,19 @@ func TestParseMergeRequest(t *testing.T) {
 			name:      "opened from a fork",
 			eventType: EventMergeRequest,
 			body:      mr(fromFork),
-			want:      with(func(ev *pipeline.Event) { ev.Fork = true }),
+			want:      with(forked),
 		},
 		{
 			name:      "updated from a fork",
 			eventType: EventMergeRequest,
 			body:      mr(both(fromFork, action("update"), func(m map[string]any) { obj(m, "object_attributes")["oldrev"] = firstSHA })),
-			want:      with(func(ev *pipeline.Event) { ev.Fork = true }),
+			want:      with(forked),
 		},
 		{
 			name:      "source project unknown",
 			eventType: EventMergeRequest,
 			body:      mr(func(m map[string]any) { delete(obj(m, "object_attributes"), "source_project_id") }),
-			want:      with(func(ev *pipeline.Event) { ev.Fork = true }),
+			want:      with(forked),
 		},
 		{
 			name:      "opened in a private project of a subgroup, by nobody known",
@@ -131,13 +137,13 @@ func TestParseMergeRequest(t *testing.T) {
 			name:      "closed from a fork",
 			eventType: EventMergeRequest,
 			body:      mr(both(fromFork, action("close"))),
-			ignored:   "merge request !1 from a fork: it had no preview",
+			want:      with(func(ev *pipeline.Event) { forked(ev); ev.Kind = pipeline.Cleanup }),
 		},
 		{
 			name:      "merged from a fork",
 			eventType: EventMergeRequest,
 			body:      mr(both(fromFork, action("merge"))),
-			ignored:   "merge request !1 from a fork: it had no preview",
+			want:      with(func(ev *pipeline.Event) { forked(ev); ev.Kind = pipeline.Cleanup }),
 		},
 		{name: "approved", eventType: EventMergeRequest, body: mr(action("approved")), ignored: `merge request !1: action "approved" is not acted on`},
 		{name: "unapproved", eventType: EventMergeRequest, body: mr(action("unapproved")), ignored: `merge request !1: action "unapproved" is not acted on`},

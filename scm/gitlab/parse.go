@@ -24,7 +24,7 @@ const (
 	// EventMergeRequest builds a merge request's head commit, or cleans
 	// up after a closed or merged one.
 	EventMergeRequest = string(gl.EventTypeMergeRequest)
-	// EventTagPush is a tag pushed or deleted; tags are not built.
+	// EventTagPush is a tag pushed or deleted.
 	EventTagPush = string(gl.EventTypeTagPush)
 	// EventSystem is what an instance-wide system hook sends, whatever
 	// happened; the service works from project and group webhooks.
@@ -38,9 +38,9 @@ const (
 var ErrMalformed = errors.New("malformed webhook delivery")
 
 // IgnoredError is returned by Parse for a well-formed delivery that makes
-// no event: a tag push, a push of a ref that is no branch, a merge request
-// edited without new commits or approved, the close of a fork's merge
-// request, a system hook, any event but pushes and merge requests. The
+// no event: a tag deleted, a push of a ref that is no branch or tag, a
+// merge request edited without new commits or approved, a system hook,
+// any event but pushes, tag pushes and merge requests. The
 // handler answers 202 with Reason, so GitLab's webhook log says why.
 type IgnoredError struct {
 	// Event is the X-Gitlab-Event of the delivery.
@@ -60,20 +60,20 @@ func IsIgnored(err error) (*IgnoredError, bool) {
 	return ie, ok
 }
 
-const (
-	branchPrefix = "refs/heads/"
-	tagPrefix    = "refs/tags/"
-)
+const branchPrefix = "refs/heads/"
 
 // Parse normalises a delivery of event type eventType (X-Gitlab-Event)
 // with id deliveryID (X-Gitlab-Event-UUID) into a pipeline.Event:
 //
 //   - Push Hook of a branch: Push of its new head commit; one deleting a
 //     branch: Cleanup of that branch, with no Commit.
+//   - Tag Push Hook of a new tag: Tag of the commit it points to; the
+//     deletion of a tag is ignored.
 //   - Merge Request Hook opened, reopened, or updated with new commits:
 //     PullRequest of its head commit, in the target project (a fork's
 //     head is fetched from there by SHA); closed or merged: Cleanup of its
-//     source branch, unless it came from a fork, which has no previews.
+//     source branch. A fork's merge request is on the branch
+//     pipeline.ForkBranch names.
 //
 // Anything else well-formed returns an *IgnoredError, and a broken
 // delivery an error wrapping ErrMalformed. The token must already be
@@ -83,7 +83,7 @@ func Parse(eventType, deliveryID string, body []byte) (pipeline.Event, error) {
 		return pipeline.Event{}, fmt.Errorf("%w: missing %s header", ErrMalformed, EventHeader)
 	}
 	switch eventType {
-	case EventPush, EventMergeRequest:
+	case EventPush, EventTagPush, EventMergeRequest:
 		if deliveryID == "" {
 			// Without the id a retried delivery could not be told from a
 			// new event.
@@ -93,9 +93,8 @@ func Parse(eventType, deliveryID string, body []byte) (pipeline.Event, error) {
 		if eventType == EventMergeRequest {
 			return parseMergeRequest(deliveryID, body)
 		}
+		// A Tag Push Hook has a Push Hook's body, with a tag's ref.
 		return parsePush(deliveryID, body)
-	case EventTagPush:
-		return pipeline.Event{}, parseTagPush(body)
 	}
 	if !json.Valid(body) {
 		return pipeline.Event{}, fmt.Errorf("%w: %s body is not JSON", ErrMalformed, quote(eventType))
@@ -110,18 +109,6 @@ func Parse(eventType, deliveryID string, body []byte) (pipeline.Event, error) {
 		Event:  eventType,
 		Reason: fmt.Sprintf("event %s is not acted on", quote(eventType)),
 	}
-}
-
-func parseTagPush(body []byte) error {
-	v, err := gl.ParseWebhook(gl.EventTypeTagPush, body)
-	if err != nil {
-		return fmt.Errorf("%w: tag push: %v", ErrMalformed, err)
-	}
-	tag, ok := v.(*gl.TagEvent)
-	if !ok {
-		return fmt.Errorf("%w: tag push parsed as %T", ErrMalformed, v)
-	}
-	return &IgnoredError{Event: EventTagPush, Reason: fmt.Sprintf("tag push %s ignored", show(tag.Ref))}
 }
 
 func isZeroSHA(s string) bool {

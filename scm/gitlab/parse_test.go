@@ -122,7 +122,7 @@ func TestParseNeedsDeliveryID(t *testing.T) {
 
 func TestIgnoredReasonIsPrintable(t *testing.T) {
 	body := patched(t, "push.json", func(m map[string]any) {
-		m["ref"] = "refs/tags/\x1b[31mred\n" + strings.Repeat("x", 300)
+		m["ref"] = "refs/notes/\x1b[31mred\n" + strings.Repeat("x", 300)
 	})
 	for _, eventType := range []string{EventPush, EventTagPush} {
 		_, err := Parse(eventType, delivery, body)

@@ -3,7 +3,6 @@ package gitlab
 import (
 	"encoding/json"
 	"fmt"
-	"strings"
 
 	gl "gitlab.com/gitlab-org/api/client-go"
 
@@ -25,17 +24,15 @@ func parsePush(deliveryID string, body []byte) (pipeline.Event, error) {
 	}
 
 	ref := p.Ref
+	name, tag, ok := pipeline.RefName(ref)
 	switch {
 	case ref == "":
 		return pipeline.Event{}, fmt.Errorf("%w: push without ref", ErrMalformed)
-	case strings.HasPrefix(ref, tagPrefix):
-		return pipeline.Event{}, ignoredPush("tag push %s ignored", show(ref))
-	case !strings.HasPrefix(ref, branchPrefix):
-		return pipeline.Event{}, ignoredPush("push of %s ignored: not a branch", show(ref))
-	}
-	branch := strings.TrimPrefix(ref, branchPrefix)
-	if !pipeline.ValidBranch(branch) {
-		return pipeline.Event{}, fmt.Errorf("%w: push: ref %s is not a valid branch ref", ErrMalformed, quote(ref))
+	case !ok:
+		return pipeline.Event{}, ignoredPush("push of %s ignored: not a branch or tag", show(ref))
+	case !pipeline.ValidBranch(name):
+		// Tag and branch names follow the same rules (git check-ref-format).
+		return pipeline.Event{}, fmt.Errorf("%w: push: ref %s is not a valid branch or tag ref", ErrMalformed, quote(ref))
 	}
 
 	repo, err := repoOf(p.Project.project())
@@ -43,7 +40,10 @@ func parsePush(deliveryID string, body []byte) (pipeline.Event, error) {
 		return pipeline.Event{}, fmt.Errorf("%w: push of %s: %v", ErrMalformed, ref, err)
 	}
 	after := p.After
-	if isZeroSHA(after) {
+	switch {
+	case isZeroSHA(after) && tag:
+		return pipeline.Event{}, &IgnoredError{Event: EventTagPush, Reason: fmt.Sprintf("tag %s deleted: nothing to build", show(name))}
+	case isZeroSHA(after):
 		// GitLab has no delete event for branches: a push to nothing is
 		// the deletion.
 		return pipeline.Event{
@@ -51,14 +51,15 @@ func parsePush(deliveryID string, body []byte) (pipeline.Event, error) {
 			Kind:       pipeline.Cleanup,
 			Repo:       repo,
 			Ref:        ref,
-			Branch:     branch,
+			Branch:     name,
 		}, nil
 	}
 	if !commitRe.MatchString(after) {
 		return pipeline.Event{}, fmt.Errorf("%w: push of %s: after %s is not a commit SHA", ErrMalformed, ref, quote(after))
 	}
-	// checkout_sha is the commit GitLab itself would check out; for a
-	// branch it is after, and null only when the branch is gone.
+	// checkout_sha is the commit GitLab itself would check out: for a
+	// branch it is after, for an annotated tag the commit after's tag
+	// object points to; null only when the ref is gone.
 	commit := p.CheckoutSHA
 	if commit == "" {
 		commit = after
@@ -72,8 +73,11 @@ func parsePush(deliveryID string, body []byte) (pipeline.Event, error) {
 		Kind:       pipeline.Push,
 		Repo:       repo,
 		Ref:        ref,
-		Branch:     branch,
+		Branch:     name,
 		Commit:     commit,
+	}
+	if tag {
+		ev.Kind, ev.Branch, ev.Tag = pipeline.Tag, "", name
 	}
 	if head := headCommit(p.Commits, after); head != nil {
 		ev.Message, ev.Author = head.Message, head.Author.Name

@@ -1,10 +1,14 @@
 package gitlab
 
 import (
+	"strings"
 	"testing"
 
 	"github.com/ofcbuild/ofc/pipeline"
 )
+
+// tagSHA is the commit of the tag_push example.
+const tagSHA = "82b3d5ae55f7080f1e6022629cdb57bfae7cccc7"
 
 // diaspora is the project of the push examples: private (level 0).
 var diaspora = pipeline.Repo{
@@ -164,26 +168,48 @@ func TestParsePush(t *testing.T) {
 				Ref: "refs/heads/feature/login", Branch: "feature/login",
 			},
 		},
-		{name: "tag push", eventType: EventTagPush, body: fixture(t, "tag_push.json"), ignored: "tag push refs/tags/v1.0.0 ignored"},
+		{
+			name:      "tag push",
+			eventType: EventTagPush,
+			body:      fixture(t, "tag_push.json"),
+			want: pipeline.Event{
+				DeliveryID: delivery, Kind: pipeline.Tag, Ref: "refs/tags/v1.0.0", Tag: "v1.0.0", Commit: tagSHA,
+				Repo: pipeline.Repo{Provider: pipeline.GitLab, Owner: "jsmith", Name: "example", CloneURL: "http://example.com/jsmith/example.git",
+					HTMLURL: "http://example.com/jsmith/example", DefaultBranch: "master", Private: true},
+				Message: "Merge branch 'some-feature' into 'master'\n\nRelease v1.0.0\n\nSee merge request jsmith/example!1",
+				Author:  "John Smith",
+			},
+		},
+		{
+			name:      "annotated tag: after is the tag object, checkout_sha the commit",
+			eventType: EventTagPush,
+			body: patched(t, "push.json", func(m map[string]any) {
+				m["ref"], m["after"] = "refs/tags/release/2026.11", strings.Repeat("e", 40)
+			}),
+			want: pipeline.Event{
+				DeliveryID: delivery, Kind: pipeline.Tag, Repo: diaspora, Ref: "refs/tags/release/2026.11", Tag: "release/2026.11",
+				Commit: headSHA, Message: "fixed readme\n", Author: "GitLab dev user",
+			},
+		},
 		{
 			name:      "tag deletion",
 			eventType: EventTagPush,
 			body: patched(t, "tag_push.json", func(m map[string]any) {
 				m["after"], m["checkout_sha"], m["commits"] = zeroSHA, nil, []any{}
 			}),
-			ignored: "tag push refs/tags/v1.0.0 ignored",
+			ignored: "tag v1.0.0 deleted: nothing to build",
 		},
 		{
-			name:      "tag in a push hook",
-			eventType: EventPush,
-			body:      patched(t, "push.json", func(m map[string]any) { m["ref"] = "refs/tags/v1.0.0" }),
-			ignored:   "tag push refs/tags/v1.0.0 ignored",
+			name:      "tag git would refuse",
+			eventType: EventTagPush,
+			body:      patched(t, "tag_push.json", func(m map[string]any) { m["ref"] = "refs/tags/v1.0.0.lock" }),
+			malformed: true,
 		},
 		{
 			name:      "push of a ref that is not a branch",
 			eventType: EventPush,
 			body:      patched(t, "push.json", func(m map[string]any) { m["ref"] = "refs/notes/commits" }),
-			ignored:   "push of refs/notes/commits ignored: not a branch",
+			ignored:   "push of refs/notes/commits ignored: not a branch or tag",
 		},
 		{
 			name:      "system hook",

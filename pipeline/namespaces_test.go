@@ -1,17 +1,22 @@
-package hook
+package pipeline
 
 import (
 	"strings"
 	"testing"
 )
 
-func TestOwnersAllowed(t *testing.T) {
+func TestNamespacesMatch(t *testing.T) {
 	cases := []struct {
 		name, list, owner string
 		want              bool
 	}{
-		{"empty list allows all", "", "mallory", true},
-		{"only commas allow all", " , ,", "mallory", true},
+		{"empty list matches nothing", "", "mallory", false},
+		{"only commas match nothing", " , ,", "mallory", false},
+		{"repository of an owner", "acme", "acme/api", true},
+		{"repository", "acme/api", "acme/api", true},
+		{"repository case", "acme/api", "ACME/Api", true},
+		{"other repository", "acme/api", "acme/web", false},
+		{"owner of a repository", "acme/api", "acme", false},
 		{"exact", "alice", "alice", true},
 		{"not listed", "alice", "mallory", false},
 		{"case of the owner", "alice", "Alice", true},
@@ -32,35 +37,35 @@ func TestOwnersAllowed(t *testing.T) {
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			if got := ParseOwners(c.list).Allowed(c.owner); got != c.want {
-				t.Errorf("ParseOwners(%q).Allowed(%q) = %v, want %v", c.list, c.owner, got, c.want)
+			if got := ParseNamespaces(c.list).Match(c.owner); got != c.want {
+				t.Errorf("ParseNamespaces(%q).Match(%q) = %v, want %v", c.list, c.owner, got, c.want)
 			}
 		})
 	}
 }
 
-func TestOwnersString(t *testing.T) {
-	if s := ParseOwners("").String(); s != "all owners" {
-		t.Errorf("empty list reads %q", s)
+func TestNamespacesString(t *testing.T) {
+	if n := ParseNamespaces(" , "); !n.Empty() || n.String() != "" {
+		t.Errorf("empty list reads %q, empty %v", n.String(), n.Empty())
 	}
-	if s := ParseOwners(" Alice, group/sub ").String(); s != "alice,group/sub" {
+	if s := ParseNamespaces(" Alice, group/sub ").String(); s != "alice,group/sub" {
 		t.Errorf("list reads %q", s)
 	}
 }
 
-// The owner comes from a webhook body: whatever it is, matching must not
-// panic, must ignore case, and must allow nothing outside the list.
-func FuzzOwnersAllowed(f *testing.F) {
+// The path comes from a webhook body: whatever it is, matching must not
+// panic, must ignore case, and must match nothing outside the list.
+func FuzzNamespacesMatch(f *testing.F) {
 	f.Add("group/sub", "group/subway")
 	f.Add("alice", "ALICE")
 	f.Add("a", "a/")
 	f.Fuzz(func(t *testing.T, list, owner string) {
-		o := ParseOwners(list)
-		got := o.Allowed(owner)
-		if got != o.Allowed(strings.ToUpper(owner)) && strings.ToLower(strings.ToUpper(owner)) == strings.ToLower(owner) {
+		o := ParseNamespaces(list)
+		got := o.Match(owner)
+		if got != o.Match(strings.ToUpper(owner)) && strings.ToLower(strings.ToUpper(owner)) == strings.ToLower(owner) {
 			t.Fatalf("%q and its upper case disagree", owner)
 		}
-		if !got || len(o.entries) == 0 {
+		if !got {
 			return
 		}
 		lower := strings.ToLower(owner)
@@ -69,6 +74,6 @@ func FuzzOwnersAllowed(f *testing.F) {
 				return
 			}
 		}
-		t.Fatalf("ParseOwners(%q) allows %q, which is under none of %q", list, owner, o.entries)
+		t.Fatalf("ParseNamespaces(%q) matches %q, which is under none of %q", list, owner, o.entries)
 	})
 }
