@@ -61,7 +61,7 @@ func (r *Runner) comment(ctx context.Context, log *slog.Logger, ev Event, body s
 	if r.cfg.Commenter == nil || ev.PullRequest == 0 {
 		return
 	}
-	if err := r.cfg.Commenter.UpsertComment(ctx, ev, body); err != nil {
+	if err := r.cfg.Commenter.UpsertComment(ctx, ev, r.cfg.Redact(body)); err != nil {
 		log.Warn("pull request comment", "pull_request", ev.PullRequest, "err", err)
 	}
 }

@@ -42,7 +42,7 @@ func (r *Runner) runFunction(ctx context.Context, log *slog.Logger, ev Event, sp
 	}
 	st := CommitStatus{Context: r.functionContext(spec.Name), TargetURL: r.cfg.TargetURL(fb.BuildID)}
 	if err != nil {
-		fb.State, fb.FailedStep, fb.Error = Failure, step, err.Error()
+		fb.State, fb.FailedStep, fb.Error = Failure, step, r.cfg.Redact(err.Error())
 		st.State, st.Description = StatusFailure, fmt.Sprintf("%s failed: %s", step, Summary(err))
 		tail.Line(ctx, fb.BuildID, spec.Name, step, "error: "+err.Error())
 		log.Info("function failed", "step", step, "err", err)

@@ -122,8 +122,14 @@ type Reporter interface {
 // LogSink receives the lines of a build's log. function is "" for the
 // build-level stream (clone, stack file). Line must not block for long and
 // is safe for concurrent use.
+//
+// Flush stores every line of build buildID taken so far. The runner calls
+// it when an attempt of the build ends: ended says the build's final state
+// is stored, so that followers of its log may stop; otherwise the build
+// goes back to the queue and a later attempt logs on.
 type LogSink interface {
 	Line(ctx context.Context, buildID int64, function string, step Step, text string)
+	Flush(ctx context.Context, buildID int64, ended bool)
 }
 
 // Delivery is one delivery of a build request from the queue.

@@ -29,3 +29,10 @@ type LogLine struct {
 type LogReader interface {
 	ReadLog(ctx context.Context, id int64, function *string, after int64, limit int) ([]LogLine, error)
 }
+
+// LogBatch is what followers of a build's live log receive: lines just
+// stored, or the news that the build has ended and its log is complete.
+type LogBatch struct {
+	Lines []LogLine `json:"lines,omitempty"`
+	End   bool      `json:"end,omitempty"`
+}

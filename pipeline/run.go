@@ -136,6 +136,7 @@ func (r *Runner) finish(ctx context.Context, log *slog.Logger, ev Event, id int6
 }
 
 func (r *Runner) finishWith(ctx context.Context, log *slog.Logger, ev Event, id int64, st State, step Step, msg, desc string) error {
+	msg, desc = r.cfg.Redact(msg), r.cfg.Redact(desc)
 	stored := msg
 	if st == Success {
 		stored = ""
@@ -154,6 +155,7 @@ func (r *Runner) report(ctx context.Context, log *slog.Logger, ev Event, st Comm
 	if ev.Kind == Cleanup {
 		return // a cleanup has no commit to report on
 	}
+	st.Description, st.Log = r.cfg.Redact(st.Description), r.cfg.Redact(st.Log)
 	if err := r.cfg.Reporter.Report(ctx, ev, st); err != nil {
 		log.Warn("report commit status", "context", st.Context, "state", st.State, "err", err)
 	}

@@ -51,6 +51,10 @@ type RunnerConfig struct {
 	StatusContext string
 	// TargetURL gives the link a commit status carries for a build.
 	TargetURL func(buildID int64) string
+	// Redact masks the secrets in text the runner shows outside the log:
+	// errors it stores, statuses and comments. The LogSink masks the
+	// log's lines. Nil shows text as it is.
+	Redact func(text string) string
 }
 
 // Runner takes build requests through clone, plan, build, deploy and
@@ -89,6 +93,9 @@ func NewRunner(cfg RunnerConfig) (*Runner, error) {
 	if cfg.FunctionURL == nil {
 		cfg.FunctionURL = func(name string) string { return name }
 	}
+	if cfg.Redact == nil {
+		cfg.Redact = func(s string) string { return s }
+	}
 	if cfg.TargetURL == nil {
 		cfg.TargetURL = func(int64) string { return "" }
 	}
@@ -122,18 +129,21 @@ func (r *Runner) Handle(ctx context.Context, d Delivery) {
 	n, max := d.Attempt()
 	switch {
 	case err == nil:
+		r.cfg.Logs.Flush(ctx, req.BuildID, true)
 		settle(log, d.Ack(ctx))
 	case IsTransient(err) && n < max:
 		log.Warn("transient failure; build goes back to the queue", "err", err, "attempt", n, "max", max)
 		if rerr := r.cfg.Store.RequeueBuild(ctx, req.BuildID, err.Error()); rerr != nil {
 			log.Error("requeue build", "err", rerr)
 		}
+		r.cfg.Logs.Flush(ctx, req.BuildID, false)
 		settle(log, d.Nak(ctx, r.cfg.RetryDelay))
 	default:
 		// Out of attempts, or the store itself failed at the end: record
 		// what can be recorded and take the request off the queue.
 		log.Error("build could not finish", "err", err, "attempt", n, "max", max)
 		r.finish(ctx, log, req.Event, req.BuildID, Error, "", fmt.Sprintf("gave up after %d attempts: %v", n, err))
+		r.cfg.Logs.Flush(ctx, req.BuildID, true)
 		settle(log, d.Term(ctx, err.Error()))
 	}
 }

@@ -110,6 +110,7 @@ func (r *memReporter) states(context string) []StatusState {
 type nopSink struct{}
 
 func (nopSink) Line(context.Context, int64, string, Step, string) {}
+func (nopSink) Flush(context.Context, int64, bool)                {}
 
 type memDelivery struct {
 	// req is the request delivered; zero means a push of alice/fns.

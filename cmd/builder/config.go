@@ -40,8 +40,10 @@ type config struct {
 	StackFiles   map[string]string
 	// ForkPreviews are the repositories, or owners, whose pull requests
 	// from forks deploy previews with their secrets.
-	ForkPreviews  pipeline.Namespaces
-	Parallelism   int
+	ForkPreviews pipeline.Namespaces
+	Parallelism  int
+	// LogMaxBytes bounds each stream of a build's stored log.
+	LogMaxBytes   int
 	MaxAttempts   int
 	ReadyTimeout  time.Duration
 	ShutdownGrace time.Duration
@@ -77,6 +79,7 @@ func readConfig(look envconfig.Lookup) (config, error) {
 		StackFiles:       r.Pairs("OFC_STACK_FILES"),
 		ForkPreviews:     pipeline.ParseNamespaces(r.String("OFC_FORK_PREVIEWS", "")),
 		Parallelism:      r.Int("OFC_BUILD_PARALLELISM", 2),
+		LogMaxBytes:      r.Int("OFC_LOG_MAX_BYTES", 4<<20),
 		MaxAttempts:      r.Int("OFC_MAX_ATTEMPTS", 5),
 		ReadyTimeout:     r.Duration("OFC_DEPLOY_READY_TIMEOUT", 2*time.Minute),
 		ShutdownGrace:    r.Duration("OFC_SHUTDOWN_GRACE", 5*time.Minute),

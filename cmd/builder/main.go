@@ -18,6 +18,7 @@ import (
 	"github.com/ofcbuild/ofc/internal/logging"
 	"github.com/ofcbuild/ofc/internal/retry"
 	"github.com/ofcbuild/ofc/janitor"
+	"github.com/ofcbuild/ofc/logs"
 	"github.com/ofcbuild/ofc/pipeline"
 	"github.com/ofcbuild/ofc/plan"
 	"github.com/ofcbuild/ofc/queue"
@@ -88,14 +89,17 @@ func run(ctx context.Context, look func(string) (string, bool)) error {
 	}
 
 	st := store.New(pool)
+	red := redactor(cfg)
+	recorder := logs.New(logs.Config{Store: st, Publisher: q, Redactor: red, MaxBytes: cfg.LogMaxBytes, Logger: log})
 	runner, err := pipeline.NewRunner(pipeline.RunnerConfig{
 		Store:        st,
-		Source:       source.New(source.Config{Tokens: reporter}),
+		Source:       source.New(source.Config{Tokens: redactedTokens{reporter, red}}),
 		Planner:      plan.New(plan.Config{ImageRef: reg.Ref, StackFile: cfg.StackFile, StackFiles: cfg.StackFiles}),
 		Builder:      bk,
 		Deployer:     gw,
 		Reporter:     reporter,
-		Logs:         logging.Sink{Logger: log},
+		Logs:         recorder,
+		Redact:       red.Redact,
 		Logger:       log,
 		Deployments:  st,
 		Remover:      remover{gw, reg},
