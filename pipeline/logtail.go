@@ -33,7 +33,9 @@ func (t *logTail) Line(ctx context.Context, buildID int64, function string, step
 }
 
 // Flush passes on.
-func (t *logTail) Flush(ctx context.Context, buildID int64, ended bool) { t.next.Flush(ctx, buildID, ended) }
+func (t *logTail) Flush(ctx context.Context, buildID int64, ended bool) {
+	t.next.Flush(ctx, buildID, ended)
+}
 
 // String is the lines kept, one per line.
 func (t *logTail) String() string {
