@@ -49,8 +49,9 @@ func serve(t *testing.T, r reader) *httptest.Server {
 	t.Helper()
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
 	mux := http.NewServeMux()
-	mux.HandleFunc("GET /api/builds", ListBuilds(r, log))
-	mux.HandleFunc("GET /api/builds/{id}", GetBuild(r, log))
+	mux.HandleFunc("GET /api/builds", ListBuilds(r, fakeAccess{}, log))
+	mux.HandleFunc("GET /api/builds/{id}", GetBuild(r, fakeAccess{}, "http://gw:8080/", log))
+	mux.HandleFunc("GET /api/repos", ListRepos(r, fakeAccess{}, log))
 	srv := httptest.NewServer(mux)
 	t.Cleanup(srv.Close)
 	return srv
@@ -58,13 +59,7 @@ func serve(t *testing.T, r reader) *httptest.Server {
 
 func get(t *testing.T, url string) (int, string) {
 	t.Helper()
-	resp, err := http.Get(url)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	body, _ := io.ReadAll(resp.Body)
-	return resp.StatusCode, string(body)
+	return getAs(t, url, "")
 }
 
 func TestBuildsAPI(t *testing.T) {

@@ -50,6 +50,13 @@ type Build struct {
 	CreatedAt  time.Time  `json:"created_at"`
 	StartedAt  *time.Time `json:"started_at,omitempty"`
 	FinishedAt *time.Time `json:"finished_at,omitempty"`
+
+	// Kind, PullRequest and Tag say what the build was made for, as its
+	// Event did: a push, pull request #n, tag v1.2.0 or a cleanup.
+	Kind        EventKind `json:"kind"`
+	PullRequest int       `json:"pull_request,omitempty"`
+	Tag         string    `json:"tag,omitempty"`
+
 	// Functions is filled when a build is read with its function builds.
 	Functions []FunctionBuild `json:"functions,omitempty"`
 }

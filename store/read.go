@@ -17,10 +17,30 @@ const (
 	MaxListLimit     = 500
 )
 
+// readColumns are buildColumns and what the build was made for: its kind,
+// and the pull request and tag kept in the event it was made from.
+const readColumns = buildColumns + `, b.kind,
+	COALESCE((b.event->>'pull_request')::int, 0) AS pull_request,
+	COALESCE(b.event->>'tag', '') AS tag`
+
+// readRow is one row of readColumns.
+type readRow struct {
+	buildRow
+	Kind        pipeline.EventKind `db:"kind"`
+	PullRequest int                `db:"pull_request"`
+	Tag         string             `db:"tag"`
+}
+
+func (r readRow) build() pipeline.Build {
+	b := r.buildRow.build()
+	b.Kind, b.PullRequest, b.Tag = r.Kind, r.PullRequest, r.Tag
+	return b
+}
+
 // listBuilds takes the latest builds of each repository called owner/name
 // (one per forge, rarely more than one) from the (repo_id, id DESC) index
 // and merges them, so the cost follows the limit, not the history.
-const listBuilds = `SELECT ` + buildColumns + `
+const listBuilds = `SELECT ` + readColumns + `
 FROM repos r
 CROSS JOIN LATERAL (
 	SELECT * FROM builds WHERE builds.repo_id = r.id ORDER BY builds.id DESC LIMIT $3
@@ -38,7 +58,7 @@ func (s *Store) ListBuilds(ctx context.Context, owner, repo string, limit int) (
 	}
 	limit = min(limit, MaxListLimit)
 	rows, _ := s.pool.Query(ctx, listBuilds, owner, repo, limit)
-	list, err := pgx.CollectRows(rows, pgx.RowToStructByName[buildRow])
+	list, err := pgx.CollectRows(rows, pgx.RowToStructByName[readRow])
 	if err != nil {
 		return nil, fmt.Errorf("list builds of %s/%s: %w", owner, repo, err)
 	}
@@ -72,8 +92,8 @@ func (s *Store) GetBuild(ctx context.Context, id int64) (pipeline.Build, error) 
 // and repos r with one parameter.
 func (s *Store) buildWhere(ctx context.Context, cond string, arg any) (pipeline.Build, error) {
 	rows, _ := s.pool.Query(ctx,
-		`SELECT `+buildColumns+` FROM builds b JOIN repos r ON r.id = b.repo_id WHERE `+cond, arg)
-	row, err := pgx.CollectExactlyOneRow(rows, pgx.RowToStructByName[buildRow])
+		`SELECT `+readColumns+` FROM builds b JOIN repos r ON r.id = b.repo_id WHERE `+cond, arg)
+	row, err := pgx.CollectExactlyOneRow(rows, pgx.RowToStructByName[readRow])
 	if errors.Is(err, pgx.ErrNoRows) {
 		return pipeline.Build{}, pipeline.ErrNotFound
 	}

@@ -116,3 +116,39 @@ func TestGetBuildNotFound(t *testing.T) {
 		t.Fatalf("GetBuild of a missing build: %v, want an error wrapping ErrNotFound", err)
 	}
 }
+
+func TestBuildsSayWhatTheyWereMadeFor(t *testing.T) {
+	db := newTestDB(t)
+	ctx := context.Background()
+	push := db.queued(t, "push-1")
+	pr := pushEvent("acme", "fns", "pr-1")
+	pr.Kind, pr.PullRequest, pr.Branch = pipeline.PullRequest, 12, "feature"
+	tag := pushEvent("acme", "fns", "tag-1")
+	tag.Kind, tag.Tag, tag.Branch, tag.Ref = pipeline.Tag, "v1.2.0", "", "refs/tags/v1.2.0"
+	want := map[int64]pipeline.Build{push.ID: {Kind: pipeline.Push}}
+	for _, ev := range []pipeline.Event{pr, tag} {
+		b, _, err := db.RecordEvent(ctx, ev)
+		if err != nil {
+			t.Fatal(err)
+		}
+		want[b.ID] = pipeline.Build{Kind: ev.Kind, PullRequest: ev.PullRequest, Tag: ev.Tag}
+	}
+
+	list, err := db.ListBuilds(ctx, "acme", "fns", 10)
+	if err != nil || len(list) != 3 {
+		t.Fatalf("ListBuilds = %d builds, %v; want 3", len(list), err)
+	}
+	for _, b := range list {
+		one, err := db.GetBuild(ctx, b.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		w := want[b.ID]
+		for how, got := range map[string]pipeline.Build{"listed": b, "got": one} {
+			if got.Kind != w.Kind || got.PullRequest != w.PullRequest || got.Tag != w.Tag {
+				t.Errorf("build %d %s as %q #%d tag %q, want %q #%d tag %q",
+					b.ID, how, got.Kind, got.PullRequest, got.Tag, w.Kind, w.PullRequest, w.Tag)
+			}
+		}
+	}
+}

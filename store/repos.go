@@ -1,5 +1,48 @@
 package store
 
+import (
+	"context"
+	"fmt"
+
+	"github.com/jackc/pgx/v5"
+
+	"github.com/ofcbuild/ofc/pipeline"
+)
+
+var _ pipeline.RepoLister = (*Store)(nil)
+
+// RepoListLimit is the most repositories ListRepos returns: the most
+// recently built ones.
+const RepoListLimit = 200
+
+// listRepos takes each repository's latest build from the (repo_id, id
+// DESC) index. Repositories are few next to builds, so walking all of
+// them is cheaper than finding the latest builds over the whole history.
+const listRepos = `SELECT ` + readColumns + `
+FROM repos r
+CROSS JOIN LATERAL (
+	SELECT * FROM builds WHERE builds.repo_id = r.id ORDER BY builds.id DESC LIMIT 1
+) b
+ORDER BY b.id DESC
+LIMIT $1`
+
+// ListRepos returns the repositories that have builds, each with its
+// latest build, the most recently built first, at most RepoListLimit.
+func (s *Store) ListRepos(ctx context.Context) ([]pipeline.RepoSummary, error) {
+	rows, _ := s.pool.Query(ctx, listRepos, RepoListLimit)
+	list, err := pgx.CollectRows(rows, pgx.RowToStructByName[readRow])
+	if err != nil {
+		return nil, fmt.Errorf("list repositories: %w", err)
+	}
+	repos := make([]pipeline.RepoSummary, len(list))
+	for i, r := range list {
+		b := r.build()
+		repos[i] = pipeline.RepoSummary{Repo: b.Repo, LastBuild: pipeline.LastBuild{
+			ID: b.ID, Kind: b.Kind, State: b.State, Branch: b.Branch, Commit: b.Commit, CreatedAt: b.CreatedAt}}
+	}
+	return repos, nil
+}
+
 // upsertRepos is a CTE that inserts the repositories of a batch of events,
 // or brings their details up to date, and yields, as repo, their ids with
 // n, the 1-based position of each in the parameter arrays. Text details an

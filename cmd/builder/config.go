@@ -7,6 +7,7 @@ import (
 
 	"github.com/robfig/cron/v3"
 
+	"github.com/ofcbuild/ofc/access"
 	"github.com/ofcbuild/ofc/internal/boot"
 	"github.com/ofcbuild/ofc/internal/envconfig"
 	"github.com/ofcbuild/ofc/pipeline"
@@ -54,6 +55,13 @@ type config struct {
 	// CleanupSchedule as parsed.
 	CleanupSpec     string
 	CleanupSchedule cron.Schedule
+
+	// LinkKey signs the links statuses carry to build pages, read from
+	// LinkKeyFile; nil leaves them unsigned. LinkTTL is how long a link
+	// opens its build.
+	LinkKeyFile string
+	LinkKey     []byte
+	LinkTTL     time.Duration
 }
 
 func readConfig(look envconfig.Lookup) (config, error) {
@@ -74,6 +82,8 @@ func readConfig(look envconfig.Lookup) (config, error) {
 		GitLabAPIURL:     r.String("OFC_GITLAB_API_URL", "https://gitlab.com/api/v4"),
 		GitLabToken:      r.String("OFC_GITLAB_TOKEN", ""),
 		PublicURL:        r.String("OFC_PUBLIC_URL", "http://127.0.0.1:8080"),
+		LinkKeyFile:      r.String("OFC_LINK_KEY_FILE", ""),
+		LinkTTL:          r.Duration("OFC_LINK_TTL", 30*24*time.Hour),
 		WorkDir:          r.String("OFC_WORK_DIR", ""),
 		StackFile:        r.String("OFC_STACK_FILE", "stack.yml"),
 		StackFiles:       r.Pairs("OFC_STACK_FILES"),
@@ -91,9 +101,14 @@ func readConfig(look envconfig.Lookup) (config, error) {
 		err = fmt.Errorf("OFC_CLEANUP_SCHEDULE=%q: not a cron schedule such as @hourly or \"0 3 * * *\": %w", c.CleanupSpec, err)
 	}
 	c.CleanupSchedule = sched
+	key, keyErr := access.ReadKey(c.LinkKeyFile)
+	c.LinkKey = key
+	if c.LinkTTL == 0 {
+		keyErr = errors.Join(keyErr, errors.New("OFC_LINK_TTL=0: links would expire as they are made"))
+	}
 	var appErr error
 	if (c.GitHubAppID != 0) != (c.GitHubAppKeyFile != "") {
 		appErr = errors.New("OFC_GITHUB_APP_ID and OFC_GITHUB_APP_PRIVATE_KEY_FILE go together: set both for GitHub App mode, or neither")
 	}
-	return c, errors.Join(r.Err(), err, appErr)
+	return c, errors.Join(r.Err(), err, appErr, keyErr)
 }

@@ -1,8 +1,11 @@
 package main
 
 import (
+	"errors"
+	"strings"
 	"time"
 
+	"github.com/ofcbuild/ofc/access"
 	"github.com/ofcbuild/ofc/internal/boot"
 	"github.com/ofcbuild/ofc/internal/envconfig"
 	"github.com/ofcbuild/ofc/pipeline"
@@ -23,6 +26,14 @@ type config struct {
 	BuildTags     bool
 	ReadyTimeout  time.Duration
 	ShutdownGrace time.Duration
+	// LinkKey verifies the builders' signed links to builds, read from
+	// LinkKeyFile; nil turns signed links off.
+	LinkKeyFile string
+	LinkKey     []byte
+	// APITokens each read every repository, private ones included.
+	APITokens []string
+	// FunctionsURL is where the pages say functions answer.
+	FunctionsURL string
 }
 
 func readConfig(look envconfig.Lookup) (config, error) {
@@ -36,6 +47,22 @@ func readConfig(look envconfig.Lookup) (config, error) {
 		BuildTags:     r.Bool("OFC_BUILD_TAGS", false),
 		ReadyTimeout:  r.Duration("OFC_READY_TIMEOUT", 2*time.Second),
 		ShutdownGrace: r.Duration("OFC_SHUTDOWN_GRACE", 10*time.Second),
+		LinkKeyFile:   r.String("OFC_LINK_KEY_FILE", ""),
+		APITokens:     splitList(r.String("OFC_API_TOKENS", "")),
+		FunctionsURL:  r.String("OFC_FUNCTIONS_URL", "http://127.0.0.1:58080"),
 	}
-	return c, r.Err()
+	key, err := access.ReadKey(c.LinkKeyFile)
+	c.LinkKey = key
+	return c, errors.Join(r.Err(), err)
+}
+
+// splitList splits a comma-separated list, dropping empty items.
+func splitList(s string) []string {
+	var out []string
+	for _, item := range strings.Split(s, ",") {
+		if item = strings.TrimSpace(item); item != "" {
+			out = append(out, item)
+		}
+	}
+	return out
 }

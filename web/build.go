@@ -1,0 +1,159 @@
+package web
+
+import (
+	"errors"
+	"html/template"
+	"net/http"
+	"slices"
+	"strconv"
+
+	"github.com/ofcbuild/ofc/access"
+	"github.com/ofcbuild/ofc/api"
+	"github.com/ofcbuild/ofc/pipeline"
+)
+
+// Bounds of the log a build page shows: read in pages of logPage lines,
+// at most maxLogLines in all. The rest is read through the log's JSON.
+const (
+	logPage     = 1000
+	maxLogLines = 20000
+)
+
+// buildPage is the data of the build template.
+type buildPage struct {
+	Build     pipeline.Build
+	Functions []functionView
+	// RepoPage links the repository's page when r may read it: a signed
+	// link opens one build, not its repository.
+	RepoPage string
+	Streams  []stream
+	// LogError says the log could not be read; the rest of the page can.
+	LogError bool
+	// Truncated says more lines follow LastSeq than the page shows.
+	Truncated bool
+	LastSeq   int64
+	// JSONURL, LogURL and RestURL (the lines after LastSeq) carry the
+	// signed link the page was opened with.
+	JSONURL, LogURL, RestURL string
+	// FollowURL is the live log's event stream while the build runs.
+	FollowURL string
+	Script    template.JS
+}
+
+// functionView is one function of the build, with where it answers.
+type functionView struct {
+	pipeline.FunctionBuild
+	URL string
+}
+
+// stream is one stream of the log: the build's own (Function "") or a
+// function's.
+type stream struct {
+	Function string
+	Lines    []pipeline.LogLine
+}
+
+// Build serves GET /builds/{id}: the build, its functions and its log.
+// A build r may not read is not found.
+func (p *Pages) Build(w http.ResponseWriter, r *http.Request) {
+	b, err := api.LookupBuild(r, p.cfg.Builds, p.cfg.Access)
+	if errors.Is(err, pipeline.ErrNotFound) {
+		p.notFound(w)
+		return
+	}
+	if err != nil {
+		p.unavailable(w, "get build", err, "build_id", r.PathValue("id"))
+		return
+	}
+	page := buildPage{Build: b}
+	for _, f := range b.Functions {
+		page.Functions = append(page.Functions, functionView{f, api.FunctionURL(p.cfg.FunctionsURL, b, f)})
+	}
+	if p.cfg.Access.CanReadRepo(r, b.Repo) {
+		page.RepoPage = repoPath(b.Repo)
+	}
+	lines, err := p.readLog(r, b.ID)
+	if err != nil {
+		p.cfg.Logger.Error("read log", "build_id", b.ID, "err", err)
+		page.LogError = true
+	}
+	page.Truncated = len(lines) >= maxLogLines
+	if n := len(lines); n > 0 {
+		page.LastSeq = lines[n-1].Seq
+	}
+	page.Streams = streams(b, lines)
+
+	id := strconv.FormatInt(b.ID, 10)
+	// The page's own links carry the signed link it was opened with.
+	link := access.LinkOf(r.URL.Query()).Encode()
+	page.JSONURL = "/api/builds/" + id + query(link)
+	page.LogURL = "/api/builds/" + id + "/logs" + query(link)
+	after := "after=" + strconv.FormatInt(page.LastSeq, 10)
+	page.RestURL = "/api/builds/" + id + "/logs" + query(after, link)
+	if !b.State.Final() && !page.LogError {
+		page.FollowURL = "/api/builds/" + id + "/logs" + query("follow=1&"+after, link)
+		page.Script = template.JS(followJS)
+	}
+	p.render(w, http.StatusOK, "build", page)
+}
+
+// readLog reads the build's stored log, every stream, up to maxLogLines.
+func (p *Pages) readLog(r *http.Request, id int64) ([]pipeline.LogLine, error) {
+	var all []pipeline.LogLine
+	var after int64
+	for len(all) < maxLogLines {
+		lines, err := p.cfg.Logs.ReadLog(r.Context(), id, nil, after, min(logPage, maxLogLines-len(all)))
+		if err != nil {
+			return all, err
+		}
+		if len(lines) == 0 {
+			break
+		}
+		all = append(all, lines...)
+		after = lines[len(lines)-1].Seq
+	}
+	return all, nil
+}
+
+// streams groups lines by stream: the build's own first, then each
+// function's in the build's order, even while empty, so that live lines
+// have a place to go; then streams of functions the build no longer
+// lists.
+func streams(b pipeline.Build, lines []pipeline.LogLine) []stream {
+	order := []string{""}
+	for _, f := range b.Functions {
+		order = append(order, f.Name)
+	}
+	byName := map[string][]pipeline.LogLine{}
+	var others []string
+	for _, l := range lines {
+		if _, seen := byName[l.Function]; !seen && !slices.Contains(order, l.Function) {
+			others = append(others, l.Function)
+		}
+		byName[l.Function] = append(byName[l.Function], l)
+	}
+	slices.Sort(others)
+	var out []stream
+	for _, name := range append(order, others...) {
+		out = append(out, stream{Function: name, Lines: byName[name]})
+	}
+	return out
+}
+
+// query joins the non-empty parts into a query string with its "?".
+func query(parts ...string) string {
+	s := ""
+	for _, p := range parts {
+		if p == "" {
+			continue
+		}
+		if s != "" {
+			s += "&"
+		}
+		s += p
+	}
+	if s == "" {
+		return ""
+	}
+	return "?" + s
+}
