@@ -33,6 +33,9 @@ type LogsConfig struct {
 	Recheck time.Duration
 }
 
+// maxLogPage bounds the lines of one JSON answer; ?limit= asks for fewer.
+const maxLogPage = 1000
+
 // logPage is the JSON answer without follow.
 type logPage struct {
 	BuildID int64              `json:"build_id"`
@@ -85,6 +88,9 @@ func BuildLogs(cfg LogsConfig) http.HandlerFunc {
 			return
 		}
 		limit, _ := strconv.Atoi(q.Get("limit"))
+		if limit <= 0 || limit > maxLogPage {
+			limit = maxLogPage
+		}
 		lines, err := cfg.Logs.ReadLog(r.Context(), id, function, after, limit)
 		if err != nil {
 			cfg.Logger.Error("read log", "build_id", id, "err", err)
@@ -94,7 +100,7 @@ func BuildLogs(cfg LogsConfig) http.HandlerFunc {
 		if lines == nil {
 			lines = []pipeline.LogLine{}
 		}
-		more := limit > 0 && len(lines) == limit || limit <= 0 && len(lines) > 0
+		more := len(lines) == limit
 		writeJSON(w, http.StatusOK, logPage{BuildID: id, Lines: lines, Complete: b.State.Final() && !more})
 	}
 }

@@ -58,7 +58,7 @@ func TestGitHubAppModeReportsCheckRunsAndRebuildsOnRequest(t *testing.T) {
 			if run.Status != "completed" || run.Conclusion != "success" {
 				t.Errorf("check run %s: %s/%s, want completed/success", run.Name, run.Status, run.Conclusion)
 			}
-			if !strings.HasSuffix(run.DetailsURL, "/api/builds/"+itoa(buildID)) {
+			if !strings.HasSuffix(run.DetailsURL, "/builds/"+itoa(buildID)) {
 				t.Errorf("check run %s links %q, want build %d", run.Name, run.DetailsURL, buildID)
 			}
 			if !strings.HasPrefix(run.Token, "ghs_") {

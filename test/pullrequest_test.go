@@ -133,7 +133,7 @@ func TestPullRequestGetsStatusesAndItsPreviewsGoWhenItCloses(t *testing.T) {
 		}
 	}
 	for _, ctxName := range []string{"ofc", "ofc/greet", "ofc/reverse", "ofc/static"} {
-		if st := sys.last(br.branchSHA, ctxName); st.State != "success" || !strings.HasSuffix(st.TargetURL, "/api/builds/"+strconv.FormatInt(b.ID, 10)) {
+		if st := sys.last(br.branchSHA, ctxName); st.State != "success" || !strings.HasSuffix(st.TargetURL, "/builds/"+strconv.FormatInt(b.ID, 10)) {
 			t.Errorf("status %s on the head commit: %+v, want success linking the pull request's build", ctxName, st)
 		}
 	}

@@ -91,9 +91,28 @@ func TestPushBuildsDeploysAndReportsEveryFunction(t *testing.T) {
 		}
 	}
 	for _, st := range sys.GitHub.Statuses(sha) {
-		if !strings.HasSuffix(st.TargetURL, "/api/builds/"+itoa(b.ID)) {
+		if !strings.HasSuffix(st.TargetURL, sys.WebhookURL+"/builds/"+itoa(b.ID)) {
 			t.Errorf("status %s links %q, not the build", st.Context, st.TargetURL)
 		}
+	}
+
+	// The build's log is stored: the clone on the build's own stream,
+	// BuildKit's steps and the deploy on each function's; the page shows it.
+	var logPage struct {
+		Lines    []pipeline.LogLine `json:"lines"`
+		Complete bool               `json:"complete"`
+	}
+	sys.getJSON("/api/builds/"+itoa(b.ID)+"/logs?function=greet", &logPage)
+	greetLog := ""
+	for _, l := range logPage.Lines {
+		greetLog += l.Text + "\n"
+	}
+	if !logPage.Complete || !strings.Contains(greetLog, "RUN ") || !strings.Contains(greetLog, "deployed "+plan.DeployName(owner, "functions", "", "greet")) {
+		t.Errorf("greet's stored log (complete %v):\n%s", logPage.Complete, greetLog)
+	}
+	sys.getJSON("/api/builds/"+itoa(b.ID)+"/logs?function=", &logPage)
+	if len(logPage.Lines) == 0 || !strings.HasPrefix(logPage.Lines[0].Text, "fetching ") {
+		t.Errorf("the build's own log starts %+v, want the clone", logPage.Lines)
 	}
 
 	// Every function answers through the gateway with its handler.

@@ -8,7 +8,6 @@ import (
 	"fmt"
 	"os"
 	"os/signal"
-	"strconv"
 	"strings"
 	"syscall"
 	"time"
@@ -112,9 +111,7 @@ func run(ctx context.Context, look func(string) (string, bool)) error {
 		Parallelism:   cfg.Parallelism,
 		ReadyTimeout:  cfg.ReadyTimeout,
 		StatusContext: "ofc",
-		TargetURL: func(id int64) string {
-			return strings.TrimRight(cfg.PublicURL, "/") + "/api/builds/" + strconv.FormatInt(id, 10)
-		},
+		TargetURL:     statusLink(cfg),
 	})
 	if err != nil {
 		return err

@@ -63,8 +63,11 @@ func run(ctx context.Context, look func(string) (string, bool)) error {
 	if cfg.GitLabToken == "" {
 		log.Warn("OFC_GITLAB_WEBHOOK_TOKEN is not set: GitLab deliveries are refused with 503")
 	}
-	mux.HandleFunc("GET /api/builds", api.ListBuilds(st, log))
-	mux.HandleFunc("GET /api/builds/{id}", api.GetBuild(st, log))
+	acc, err := mountReadSide(mux, cfg, st, log)
+	if err != nil {
+		return err
+	}
+	mux.HandleFunc("GET /api/builds/{id}/logs", api.BuildLogs(api.LogsConfig{Builds: st, Logs: st, Live: q, Access: acc, Logger: log}))
 	mux.HandleFunc("GET /healthz", api.Healthz)
 	mux.HandleFunc("GET /readyz", api.Readyz(map[string]api.Check{"postgres": st.Ping, "nats": q.Ready}, cfg.ReadyTimeout))
 	mux.Handle("GET /metrics", promhttp.HandlerFor(reg, promhttp.HandlerOpts{}))
