@@ -2,99 +2,20 @@ package api
 
 import (
 	"bufio"
-	"context"
 	"encoding/json"
 	"io"
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
+	"github.com/ofcbuild/ofc/api/apitest"
 	"github.com/ofcbuild/ofc/pipeline"
 )
 
-// logWorld is a build whose log grows while a test watches: lines are
-// stored, then published, as the builder does.
-type logWorld struct {
-	mu      sync.Mutex
-	build   pipeline.Build
-	lines   []pipeline.LogLine
-	private bool
-	subs    []chan pipeline.LogBatch
-}
-
-func (w *logWorld) ListBuilds(context.Context, string, string, int) ([]pipeline.Build, error) {
-	return nil, nil
-}
-
-func (w *logWorld) GetBuild(_ context.Context, id int64) (pipeline.Build, error) {
-	w.mu.Lock()
-	defer w.mu.Unlock()
-	if id != w.build.ID {
-		return pipeline.Build{}, pipeline.ErrNotFound
-	}
-	return w.build, nil
-}
-
-func (w *logWorld) ReadLog(_ context.Context, _ int64, function *string, after int64, limit int) ([]pipeline.LogLine, error) {
-	w.mu.Lock()
-	defer w.mu.Unlock()
-	var out []pipeline.LogLine
-	for _, l := range w.lines {
-		if l.Seq > after && (function == nil || *function == l.Function) && (limit <= 0 || len(out) < limit) {
-			out = append(out, l)
-		}
-	}
-	return out, nil
-}
-
-func (w *logWorld) FollowLog(ctx context.Context, _ int64) (<-chan pipeline.LogBatch, error) {
-	w.mu.Lock()
-	defer w.mu.Unlock()
-	ch := make(chan pipeline.LogBatch, 16)
-	w.subs = append(w.subs, ch)
-	return ch, nil
-}
-
-func (w *logWorld) CanReadRepo(*http.Request, pipeline.Repo) bool { return !w.private }
-func (w *logWorld) CanReadBuild(r *http.Request, _ pipeline.Build) bool {
-	return !w.private || r.Header.Get("Authorization") == "Bearer ok"
-}
-
-// log stores a line of fn and publishes it unless lost.
-func (w *logWorld) log(fn, text string, lost bool) {
-	w.mu.Lock()
-	l := pipeline.LogLine{Seq: int64(len(w.lines) + 1), Function: fn, Step: pipeline.StepBuild, Time: time.Now().UTC(), Text: text}
-	w.lines = append(w.lines, l)
-	subs := w.subs
-	w.mu.Unlock()
-	if !lost {
-		for _, s := range subs {
-			s <- pipeline.LogBatch{Lines: []pipeline.LogLine{l}}
-		}
-	}
-}
-
-func (w *logWorld) end(state pipeline.State) {
-	w.mu.Lock()
-	w.build.State = state
-	subs := w.subs
-	w.mu.Unlock()
-	for _, s := range subs {
-		s <- pipeline.LogBatch{End: true}
-	}
-}
-
-func (w *logWorld) subscribers() int {
-	w.mu.Lock()
-	defer w.mu.Unlock()
-	return len(w.subs)
-}
-
-func serveLogs(t *testing.T, w *logWorld) *httptest.Server {
+func serveLogs(t *testing.T, w *apitest.LiveBuild) *httptest.Server {
 	t.Helper()
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /api/builds/{id}/logs", BuildLogs(LogsConfig{Builds: w, Logs: w, Live: w, Access: w,
@@ -130,9 +51,9 @@ func readEvents(t *testing.T, body io.Reader, out chan<- event) {
 }
 
 func TestFollowingALogStreamsStoredThenLiveLinesThenTheEnd(t *testing.T) {
-	w := &logWorld{build: pipeline.Build{ID: 5, State: pipeline.Running}}
-	w.log("", "fetching", false)
-	w.log("greet", "#1 [internal] load build definition", false)
+	w := apitest.New(pipeline.Build{ID: 5, State: pipeline.Running})
+	w.Log("", pipeline.StepBuild, "fetching")
+	w.Log("greet", pipeline.StepBuild, "#1 [internal] load build definition")
 	srv := serveLogs(t, w)
 
 	req, _ := http.NewRequest(http.MethodGet, srv.URL+"/api/builds/5/logs?function=greet", nil)
@@ -160,13 +81,13 @@ func TestFollowingALogStreamsStoredThenLiveLinesThenTheEnd(t *testing.T) {
 	if ev := next(); ev.name != "line" || ev.id != "2" || !strings.Contains(ev.data, "load build definition") {
 		t.Errorf("first event %+v, want greet's stored line 2", ev)
 	}
-	for w.subscribers() == 0 {
+	for w.Followers() == 0 {
 		time.Sleep(time.Millisecond)
 	}
-	w.log("reverse", "another function", false)
-	w.log("greet", "#2 RUN go build", false)
-	w.log("greet", "lost on the way, read from the store", true)
-	w.log("greet", "#2 DONE 1.2s", false)
+	w.Log("reverse", pipeline.StepBuild, "another function")
+	w.Log("greet", pipeline.StepBuild, "#2 RUN go build")
+	w.LogLost("greet", pipeline.StepBuild, "lost on the way, read from the store")
+	w.Log("greet", pipeline.StepBuild, "#2 DONE 1.2s")
 	for _, want := range []struct{ id, text string }{{"4", "RUN go build"}, {"5", "lost on the way"}, {"6", "DONE 1.2s"}} {
 		ev := next()
 		var l pipeline.LogLine
@@ -174,7 +95,7 @@ func TestFollowingALogStreamsStoredThenLiveLinesThenTheEnd(t *testing.T) {
 			t.Errorf("event %+v, want line %s %q", ev, want.id, want.text)
 		}
 	}
-	w.end(pipeline.Success)
+	w.End(pipeline.Success)
 	if ev := next(); ev.name != "end" || ev.data != `{"state":"success"}` {
 		t.Errorf("last event %+v, want the end with the state", ev)
 	}
@@ -184,9 +105,9 @@ func TestFollowingALogStreamsStoredThenLiveLinesThenTheEnd(t *testing.T) {
 }
 
 func TestLogResumesAfterLastEventIDAndReadsAsJSON(t *testing.T) {
-	w := &logWorld{build: pipeline.Build{ID: 5, State: pipeline.Failure}}
+	w := apitest.New(pipeline.Build{ID: 5, State: pipeline.Failure})
 	for _, text := range []string{"one", "two", "three"} {
-		w.log("", text, false)
+		w.Log("", pipeline.StepBuild, text)
 	}
 	srv := serveLogs(t, w)
 	req, _ := http.NewRequest(http.MethodGet, srv.URL+"/api/builds/5/logs?follow=1", nil)
@@ -215,8 +136,9 @@ func TestLogResumesAfterLastEventIDAndReadsAsJSON(t *testing.T) {
 }
 
 func TestAPrivateBuildsLogIsNotFoundWithoutCredentials(t *testing.T) {
-	w := &logWorld{build: pipeline.Build{ID: 5, State: pipeline.Success}, private: true}
-	w.log("", "secret-ish", false)
+	w := apitest.New(pipeline.Build{ID: 5, State: pipeline.Success, Repo: pipeline.Repo{Private: true}})
+	w.Token = "ok"
+	w.Log("", pipeline.StepBuild, "secret-ish")
 	srv := serveLogs(t, w)
 	for _, path := range []string{"/api/builds/5/logs", "/api/builds/5/logs?follow=1", "/api/builds/6/logs"} {
 		resp, err := http.Get(srv.URL + path)
