@@ -12,6 +12,8 @@ import (
 	"strings"
 
 	"github.com/moby/buildkit/client"
+	"github.com/moby/buildkit/session"
+	"github.com/moby/buildkit/session/secrets/secretsprovider"
 	"github.com/ofcbuild/ofc/pipeline"
 	"github.com/tonistiigi/fsutil"
 	"golang.org/x/sync/errgroup"
@@ -143,7 +145,14 @@ func (b *Builder) solveOpt(spec pipeline.FunctionSpec) (client.SolveOpt, error) 
 	if b.cfg.Insecure {
 		export["registry.insecure"] = "true"
 	}
+	var attach []session.Attachable
+	if len(spec.Secrets) > 0 {
+		// RUN --mount=type=secret,id=<id> reads them through the
+		// session; they never enter the image or its cache keys.
+		attach = append(attach, secretsprovider.FromMap(spec.Secrets))
+	}
 	return client.SolveOpt{
+		Session:       attach,
 		Frontend:      "dockerfile.v0",
 		FrontendAttrs: attrs,
 		LocalMounts: map[string]fsutil.FS{

@@ -232,3 +232,31 @@ func TestDockerfileOutsideTheContextIsRefused(t *testing.T) {
 		t.Fatalf("Build with %s = %v, want a permanent error", spec.Dockerfile, err)
 	}
 }
+
+// A RUN step reads a build secret from its mount; the secret is not a
+// build argument, so it is neither in the image's history nor a cache key.
+func TestBuildSecretsReachTheRunStep(t *testing.T) {
+	f := newFixture(t)
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
+	defer cancel()
+
+	secret := "tok-" + nonce()
+	spec := pipeline.FunctionSpec{
+		Name: "secret",
+		ContextDir: contextDir(t, map[string]string{
+			"Dockerfile": "FROM busybox:latest\nRUN --mount=type=secret,id=npm_token echo \"" + nonce() +
+				" token of $(wc -c < /run/secrets/npm_token) bytes starting $(head -c 4 /run/secrets/npm_token)\"\n",
+		}),
+		BuildSecrets: []string{"npm_token"},
+		Secrets:      map[string][]byte{"npm_token": []byte(secret)},
+		Image:        f.registry.Ref("ofc-test", "buildkit", "secret", nonce()),
+	}
+	var log syncBuffer
+	if _, err := f.builder.Build(ctx, spec, &log); err != nil {
+		t.Fatalf("Build: %v\n%s", err, log.String())
+	}
+	want := fmt.Sprintf("token of %d bytes starting tok-", len(secret))
+	if !strings.Contains(log.String(), want) {
+		t.Errorf("build log lacks %q:\n%s", want, log.String())
+	}
+}

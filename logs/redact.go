@@ -35,7 +35,12 @@ func (r *Redactor) Add(values ...string) {
 	for _, v := range values {
 		for _, part := range append(strings.Split(v, "\n"), v) {
 			part = strings.TrimSpace(part)
-			if len(part) < minSecret || slices.Contains(r.secrets, part) {
+			if len(part) < minSecret {
+				continue
+			}
+			if i := slices.Index(r.secrets, part); i >= 0 {
+				// Seen again, it is in use: the newest to forget.
+				r.secrets = append(slices.Delete(r.secrets, i, i+1), part)
 				continue
 			}
 			r.secrets = append(r.secrets, part)

@@ -41,6 +41,22 @@ func TestRedactorForgetsTheOldestPastItsBound(t *testing.T) {
 	}
 }
 
+// A secret added again, as a repository's build secret is at each of its
+// builds, is in use: the values added since do not push it out.
+func TestRedactorKeepsASecretAddedAgain(t *testing.T) {
+	var r Redactor
+	r.Add("build-secret")
+	for i := range maxSecrets + 10 {
+		r.Add(fmt.Sprintf("token-%06d", i))
+		if i%100 == 0 {
+			r.Add("build-secret")
+		}
+	}
+	if got := r.Redact("build-secret"); got != Mask {
+		t.Errorf("a secret added again was forgotten: %q", got)
+	}
+}
+
 func TestRedactorIsSafeForConcurrentUse(t *testing.T) {
 	var r Redactor
 	var wg sync.WaitGroup

@@ -5,6 +5,10 @@ import "errors"
 // ErrNotFound is wrapped by stores when a record does not exist.
 var ErrNotFound = errors.New("not found")
 
+// ErrSecretNotFound is wrapped by a SecretSource when a repository has no
+// value for a build secret its stack file asks for.
+var ErrSecretNotFound = errors.New("build secret not configured")
+
 // transientError marks an error that may go away by itself: a dependency
 // that is down, a network that failed. The queue retries such builds.
 type transientError struct{ err error }

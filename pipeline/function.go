@@ -22,6 +22,13 @@ type FunctionSpec struct {
 	// Aliases are further references the same image is pushed under: a
 	// tag's build pushes <registry>/<owner>/<repo>/<function>:<tag> too.
 	Aliases []string
+	// BuildSecrets are the ids of the build secrets the stack file asks
+	// for, sorted. A Dockerfile reads one with RUN --mount=type=secret,id=<id>.
+	BuildSecrets []string
+	// Secrets are their values, as the runner hands them to the builder
+	// just before the build: nil when the build may not see them. They
+	// are never stored or logged.
+	Secrets map[string][]byte `json:"-"`
 
 	Deployment Deployment
 }

@@ -74,6 +74,11 @@ func (r *Runner) runFunction(ctx context.Context, log *slog.Logger, ev Event, sp
 
 // buildAndDeploy runs the stages of one function and says which failed.
 func (r *Runner) buildAndDeploy(ctx context.Context, log *slog.Logger, ev Event, spec FunctionSpec, fb *FunctionBuild, tail *logTail) (Step, error) {
+	secrets, err := r.buildSecrets(ctx, ev, spec, fb.BuildID, tail)
+	if err != nil {
+		return StepBuild, err
+	}
+	spec.Secrets = secrets
 	w := NewLineWriter(ctx, tail, fb.BuildID, spec.Name, StepBuild)
 	digest, err := r.cfg.Builder.Build(ctx, spec, w)
 	w.Close()

@@ -80,6 +80,18 @@ type ImageBuilder interface {
 	Build(ctx context.Context, spec FunctionSpec, log io.Writer) (digest string, err error)
 }
 
+// SecretSource holds the build secrets of repositories: values the
+// service's operators keep outside the repository, such as a token for a
+// private package registry.
+//
+// BuildSecrets returns the value of each of ids for repo. An id it has no
+// value for is an error wrapping ErrSecretNotFound, which is the user's to
+// fix; any other error is Transient when it may go away. Safe for
+// concurrent use.
+type SecretSource interface {
+	BuildSecrets(ctx context.Context, repo Repo, ids []string) (map[string][]byte, error)
+}
+
 // Deployer runs functions on the OpenFaaS gateway.
 //
 // Deploy creates spec.DeployName, or updates it when it exists, to run

@@ -33,6 +33,9 @@ type RunnerConfig struct {
 	// pull requests from forks deploy previews, with the functions'
 	// secrets; those of any other repository are built, not deployed.
 	ForkPreviews Namespaces
+	// Secrets holds the repositories' build secrets; nil means none are
+	// configured, and a function that asks for one fails to build.
+	Secrets SecretSource
 
 	// WorkDir is where builds check out and prepare their contexts; each
 	// build gets its own directory, removed when it ends.

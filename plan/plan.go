@@ -119,7 +119,11 @@ func (p *Planner) function(ctx context.Context, ev pipeline.Event, s *stack.Stac
 		ContextDir: c.Dir,
 		Dockerfile: c.Dockerfile,
 		BuildArgs:  args,
-		Image:      image,
+		// Only the ids: the values are the service's, not the
+		// repository's, and the paths faas-cli reads them from exist on
+		// a developer's machine.
+		BuildSecrets: slices.Sorted(maps.Keys(fn.BuildSecrets)),
+		Image:        image,
 		Deployment: pipeline.Deployment{
 			EnvVars:                maps.Clone(fn.Environment),
 			Secrets:                slices.Clone(fn.Secrets),

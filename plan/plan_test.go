@@ -59,6 +59,9 @@ functions:
   web:
     lang: dockerfile
     handler: ./web
+    build_secrets:
+      npm_token: ./secrets/npm.txt
+      cert.pem: /home/me/cert.pem
   api:
     lang: go
     handler: ./api
@@ -142,8 +145,9 @@ func TestPlan(t *testing.T) {
 		{
 			Name: "web", DeployName: DeployName("Alex", "My.Functions", "", "web"), Lang: "dockerfile",
 			ContextDir: filepath.Join(work, "web"), Dockerfile: "Dockerfile",
-			Image:      "127.0.0.1:5000/alex/my.functions/web:" + commit,
-			Deployment: pipeline.Deployment{Labels: withProduction(nil), Annotations: withProduction(nil)},
+			BuildSecrets: []string{"cert.pem", "npm_token"},
+			Image:        "127.0.0.1:5000/alex/my.functions/web:" + commit,
+			Deployment:   pipeline.Deployment{Labels: withProduction(nil), Annotations: withProduction(nil)},
 		},
 	}
 	if !reflect.DeepEqual(specs, want) {

@@ -10,6 +10,8 @@ import (
 	"os"
 	"path"
 	"strings"
+
+	"github.com/ofcbuild/ofc/internal/regular"
 )
 
 // ErrNoStackFile is wrapped by Load when the stack file does not exist.
@@ -85,9 +87,9 @@ func Load(ctx context.Context, fsys fs.FS, name string, lookup Lookup) (*Stack, 
 // AltFile when no name was asked for.
 func readStack(fsys fs.FS, name string) ([]byte, string, error) {
 	if name == "" || name == DefaultFile || name == "./"+DefaultFile {
-		data, err := readFile(fsys, DefaultFile)
+		data, err := regular.ReadFile(fsys, DefaultFile, MaxSize)
 		if errors.Is(err, fs.ErrNotExist) {
-			data, err = readFile(fsys, AltFile)
+			data, err = regular.ReadFile(fsys, AltFile, MaxSize)
 			if err == nil {
 				return data, AltFile, nil
 			}
@@ -104,7 +106,7 @@ func readStack(fsys fs.FS, name string) ([]byte, string, error) {
 	if !fs.ValidPath(clean) || clean == "." {
 		return nil, name, fmt.Errorf("stack file %q is not a file of the repository", name)
 	}
-	data, err := readFile(fsys, clean)
+	data, err := regular.ReadFile(fsys, clean, MaxSize)
 	if errors.Is(err, fs.ErrNotExist) {
 		return nil, clean, fmt.Errorf("%w: %s is not in the repository", ErrNoStackFile, clean)
 	}
@@ -112,24 +114,6 @@ func readStack(fsys fs.FS, name string) ([]byte, string, error) {
 		return nil, clean, fmt.Errorf("read %s: %w", clean, err)
 	}
 	return data, clean, nil
-}
-
-// readFile reads at most MaxSize+1 bytes of a regular file, so that the
-// parser can tell an oversized file without holding all of it.
-func readFile(fsys fs.FS, name string) ([]byte, error) {
-	f, err := fsys.Open(name)
-	if err != nil {
-		return nil, err
-	}
-	defer f.Close()
-	st, err := f.Stat()
-	if err != nil {
-		return nil, err
-	}
-	if !st.Mode().IsRegular() {
-		return nil, fmt.Errorf("%s is not a regular file", name)
-	}
-	return io.ReadAll(io.LimitReader(f, MaxSize+1))
 }
 
 func checkHandler(fsys fs.FS, s *Stack, idx *index, fn Function, ps *problems) {
@@ -153,7 +137,7 @@ type envFile struct {
 }
 
 func readEnvFile(fsys fs.FS, p, written string, line int, fn string, ps *problems) (map[string]string, bool) {
-	data, err := readFile(fsys, p)
+	data, err := regular.ReadFile(fsys, p, MaxSize)
 	switch {
 	case errors.Is(err, fs.ErrNotExist):
 		ps.add(line, fn, "environment_file %q does not exist", written)

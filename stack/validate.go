@@ -1,8 +1,10 @@
 package stack
 
 import (
+	"maps"
 	"path"
 	"regexp"
+	"slices"
 	"strings"
 )
 
@@ -12,6 +14,9 @@ var (
 	nameRe = regexp.MustCompile(`^[a-z0-9]([-a-z0-9]*[a-z0-9])?$`)
 	// langRe keeps a template name a single path element.
 	langRe = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9._-]*$`)
+	// secretRe keeps a build secret's id a single file name, which is
+	// how the service looks its value up.
+	secretRe = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$`)
 )
 
 // ValidName reports whether name is a valid function name: a DNS-1123
@@ -51,6 +56,12 @@ func validate(s *Stack, idx *index, ps *problems) {
 			ps.add(line, name, `"handler" is missing: give the folder of the function's code, e.g. "handler: ./%s"`, name)
 		case !inside(s.Dir, fn.Handler):
 			ps.add(idx.fieldLine(name, "handler"), name, "handler %q is outside the repository: use a path relative to the stack file", fn.Handler)
+		}
+
+		for _, id := range slices.Sorted(maps.Keys(fn.BuildSecrets)) {
+			if !secretRe.MatchString(id) {
+				ps.add(idx.fieldLine(name, "build_secrets"), name, "build secret %q: use at most 128 letters, digits, '.', '_' and '-', starting with a letter or digit", id)
+			}
 		}
 
 		for _, f := range fn.EnvironmentFile {

@@ -3,6 +3,7 @@ package main
 import (
 	"errors"
 	"fmt"
+	"os"
 	"time"
 
 	"github.com/robfig/cron/v3"
@@ -42,7 +43,10 @@ type config struct {
 	// ForkPreviews are the repositories, or owners, whose pull requests
 	// from forks deploy previews with their secrets.
 	ForkPreviews pipeline.Namespaces
-	Parallelism  int
+	// SecretsDir holds the repositories' build secrets,
+	// <dir>/<owner>/<repo>/<id>; "" configures none.
+	SecretsDir  string
+	Parallelism int
 	// LogMaxBytes bounds each stream of a build's stored log.
 	LogMaxBytes   int
 	MaxAttempts   int
@@ -88,6 +92,7 @@ func readConfig(look envconfig.Lookup) (config, error) {
 		StackFile:        r.String("OFC_STACK_FILE", "stack.yml"),
 		StackFiles:       r.Pairs("OFC_STACK_FILES"),
 		ForkPreviews:     pipeline.ParseNamespaces(r.String("OFC_FORK_PREVIEWS", "")),
+		SecretsDir:       r.String("OFC_BUILD_SECRETS_DIR", ""),
 		Parallelism:      r.Int("OFC_BUILD_PARALLELISM", 2),
 		LogMaxBytes:      r.Int("OFC_LOG_MAX_BYTES", 4<<20),
 		MaxAttempts:      r.Int("OFC_MAX_ATTEMPTS", 5),
@@ -106,9 +111,17 @@ func readConfig(look envconfig.Lookup) (config, error) {
 	if c.LinkTTL == 0 {
 		keyErr = errors.Join(keyErr, errors.New("OFC_LINK_TTL=0: links would expire as they are made"))
 	}
+	var dirErr error
+	if c.SecretsDir != "" {
+		// A mistyped path would otherwise show only as every secret
+		// missing, build after build.
+		if st, err := os.Stat(c.SecretsDir); err != nil || !st.IsDir() {
+			dirErr = fmt.Errorf("OFC_BUILD_SECRETS_DIR=%q: not a directory", c.SecretsDir)
+		}
+	}
 	var appErr error
 	if (c.GitHubAppID != 0) != (c.GitHubAppKeyFile != "") {
 		appErr = errors.New("OFC_GITHUB_APP_ID and OFC_GITHUB_APP_PRIVATE_KEY_FILE go together: set both for GitHub App mode, or neither")
 	}
-	return c, errors.Join(r.Err(), err, appErr, keyErr)
+	return c, errors.Join(r.Err(), err, appErr, keyErr, dirErr)
 }

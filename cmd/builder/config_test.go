@@ -29,8 +29,8 @@ func TestReadConfig(t *testing.T) {
 	}
 
 	_, err = readConfig(envconfig.Map(map[string]string{"OFC_BUILD_PARALLELISM": "two", "OFC_STACK_FILES": "acme/mobile",
-		"OFC_GITHUB_APP_ID": "12"}))
-	for _, want := range []string{"OFC_GATEWAY_PASSWORD is required", "OFC_BUILD_PARALLELISM", "OFC_STACK_FILES", "OFC_GITHUB_APP_PRIVATE_KEY_FILE"} {
+		"OFC_GITHUB_APP_ID": "12", "OFC_BUILD_SECRETS_DIR": "/nonexistent/secrets"}))
+	for _, want := range []string{"OFC_GATEWAY_PASSWORD is required", "OFC_BUILD_SECRETS_DIR", "OFC_BUILD_PARALLELISM", "OFC_STACK_FILES", "OFC_GITHUB_APP_PRIVATE_KEY_FILE"} {
 		if err == nil || !strings.Contains(err.Error(), want) {
 			t.Errorf("error %v does not name %s", err, want)
 		}

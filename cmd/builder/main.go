@@ -104,6 +104,7 @@ func run(ctx context.Context, look func(string) (string, bool)) error {
 		Remover:      remover{gw, reg},
 		Commenter:    reporter,
 		ForkPreviews: cfg.ForkPreviews,
+		Secrets:      buildSecrets(cfg, red),
 		FunctionURL: func(name string) string {
 			return strings.TrimRight(cfg.GatewayURL, "/") + "/function/" + name
 		},
