@@ -23,10 +23,13 @@ tools: ## install system packages and build the stack's binaries into .dev/bin
 # The service: build, demo, tests, benchmarks.
 # ---------------------------------------------------------------------------
 BIN := .dev/bin
-GO_TEST_FLAGS ?= -count=1 -timeout 45m
+# Tests keep what they save with t.ArtifactDir (the build page's
+# screenshots) under test/artifacts.
+ARTIFACTS := $(CURDIR)/test/artifacts
+GO_TEST_FLAGS ?= -count=1 -timeout 45m -artifacts -outputdir $(ARTIFACTS)
 WITH_ENV := set -a && . .dev/env && set +a &&
 
-.PHONY: build run test bench-webhook bench-localfaas
+.PHONY: build run test bench-webhook bench-localfaas bench-history bench-livelog
 
 build: ## build the service's commands into .dev/bin
 	@mkdir -p $(BIN)
@@ -36,6 +39,7 @@ run: up build ## the demo: start the stack, push a sample repository, print the 
 	@$(WITH_ENV) $(BIN)/demo
 
 test: up ## every test, against the dev stack
+	@mkdir -p $(ARTIFACTS)
 	$(WITH_ENV) go vet ./... && go test $(GO_TEST_FLAGS) ./...
 
 bench-webhook: up ## signed push -> 202 against a bare handler; rewrites docs/benchmarks.md

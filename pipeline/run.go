@@ -53,7 +53,7 @@ func (r *Runner) run(ctx context.Context, log *slog.Logger, req BuildRequest) er
 		}
 		return r.finish(ctx, log, ev, id, Failure, StepStack, err.Error())
 	}
-	r.line(ctx, id, "", StepStack, fmt.Sprintf("%d functions: %s", len(specs), specNames(specs)))
+	r.line(ctx, id, "", StepStack, fmt.Sprintf("functions (%d): %s", len(specs), specNames(specs)))
 
 	fbs := make([]FunctionBuild, len(specs))
 	for i, s := range specs {

@@ -67,6 +67,8 @@ type system struct {
 	GitLab      *gitlabtest.Server
 	GitLabToken string
 	env         []string
+	// pids are the running processes of each command, in start order.
+	pids map[string][]int
 }
 
 func randomID() string {
@@ -140,6 +142,10 @@ func (s *system) start(name string, extraEnv ...string) {
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
+	if s.pids == nil {
+		s.pids = map[string][]int{}
+	}
+	s.pids[name] = append(s.pids[name], cmd.Process.Pid)
 	t.Cleanup(func() {
 		_ = cmd.Process.Signal(os.Interrupt)
 		done := make(chan struct{})

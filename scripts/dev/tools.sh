@@ -22,6 +22,8 @@ install_packages() {
 	[[ -x /usr/lib/cni/bridge ]] || missing+=(containernetworking-plugins)
 	# down.sh deletes the bridge with ip.
 	command -v ip >/dev/null || missing+=(iproute2)
+	# The build page's browser test drives Debian's headless Chromium.
+	command -v chromium >/dev/null || missing+=(chromium)
 
 	if ((${#missing[@]} == 0)); then
 		return

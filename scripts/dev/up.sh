@@ -133,6 +133,14 @@ start_buildkitd() {
 		cp "$ROOT/deploy/dev/buildkitd.toml" "$config"
 		stop_buildkitd
 	fi
+	# BuildKit clips each step's output at 2 MiB and 200 KiB/s by default;
+	# the builder bounds logs itself (OFC_LOG_MAX_BYTES), so buildkitd
+	# passes everything on.
+	local env="BUILDKIT_STEP_LOG_MAX_SIZE=-1 BUILDKIT_STEP_LOG_MAX_SPEED=-1"
+	if [[ "$(cat "$DEV/buildkit/buildkitd.env" 2>/dev/null)" != "$env" ]]; then
+		printf '%s\n' "$env" >"$DEV/buildkit/buildkitd.env"
+		stop_buildkitd
+	fi
 	if running buildkitd && needs_restart buildkitd "$BIN/buildkitd"; then
 		log "buildkitd was rebuilt, restarting it"
 		stop_buildkitd
@@ -142,7 +150,8 @@ start_buildkitd() {
 	else
 		log "starting buildkitd on $BUILDKIT_ADDR"
 		rm -f "$BUILDKIT_SOCK"
-		start_bg buildkitd "$BIN/buildkitd" --oci-worker=true --containerd-worker=false \
+		# shellcheck disable=SC2086 # $env is words of NAME=value
+		start_bg buildkitd env $env "$BIN/buildkitd" --oci-worker=true --containerd-worker=false \
 			--root "$DEV/buildkit/root" --addr "$BUILDKIT_ADDR" --config "$config"
 		remember_binary buildkitd "$BIN/buildkitd"
 	fi
