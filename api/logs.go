@@ -42,6 +42,8 @@ type logPage struct {
 	Lines   []pipeline.LogLine `json:"lines"`
 	// Complete says the build has ended and no line follows these.
 	Complete bool `json:"complete"`
+	// The retention policy removed the log: no line is left to read.
+	logRemoval
 }
 
 // BuildLogs serves GET /api/builds/{id}/logs: the build's stored log as
@@ -50,7 +52,8 @@ type logPage struct {
 // Accept: text/event-stream, server-sent events: every stored line, then
 // each new one as it is stored ("event: line", "id: <seq>", data the line
 // as JSON), then "event: end" with the build's final state. A follow
-// resumes after Last-Event-ID.
+// resumes after Last-Event-ID. A log the retention policy removed has no
+// lines, and both answers say when and why it was removed.
 func BuildLogs(cfg LogsConfig) http.HandlerFunc {
 	if cfg.Recheck <= 0 {
 		cfg.Recheck = 5 * time.Second
@@ -85,6 +88,10 @@ func BuildLogs(cfg LogsConfig) http.HandlerFunc {
 		f := follow{cfg: cfg, id: id, function: function, after: after}
 		if q.Get("follow") == "1" || strings.Contains(r.Header.Get("Accept"), "text/event-stream") {
 			f.stream(w, r, b)
+			return
+		}
+		if b.LogRemovedAt != nil {
+			writeJSON(w, http.StatusOK, logPage{BuildID: id, Lines: []pipeline.LogLine{}, Complete: true, logRemoval: logRemovalOf(b)})
 			return
 		}
 		limit, _ := strconv.Atoi(q.Get("limit"))

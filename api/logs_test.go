@@ -162,3 +162,56 @@ func TestAPrivateBuildsLogIsNotFoundWithoutCredentials(t *testing.T) {
 		t.Errorf("with credentials: %d", resp.StatusCode)
 	}
 }
+
+// A log the retention policy removed reads as no lines, and says so, as
+// JSON and at the end of a follow.
+func TestARemovedLogSaysWhenAndWhy(t *testing.T) {
+	removed := time.Date(2026, 4, 1, 3, 0, 0, 0, time.UTC)
+	w := apitest.New(pipeline.Build{ID: 5, State: pipeline.Success, LogRemovedAt: &removed, LogRemovedWhy: "older than 30 days"})
+	srv := serveLogs(t, w)
+	const note = "This log was removed by the retention policy on 2026-04-01 (older than 30 days)."
+
+	resp, err := http.Get(srv.URL + "/api/builds/5/logs")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var page map[string]any
+	err = json.NewDecoder(resp.Body).Decode(&page)
+	resp.Body.Close()
+	if err != nil || resp.StatusCode != 200 {
+		t.Fatalf("GET logs: %d, %v", resp.StatusCode, err)
+	}
+	if lines, ok := page["lines"].([]any); !ok || len(lines) != 0 || page["complete"] != true ||
+		page["log_removed_at"] != "2026-04-01T03:00:00Z" || page["log_removed"] != note {
+		t.Errorf("JSON of a removed log: %v, want no lines, complete, removed at 2026-04-01T03:00:00Z with %q", page, note)
+	}
+
+	resp, err = http.Get(srv.URL + "/api/builds/5/logs?follow=1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	want := "event: end\ndata: {\"state\":\"success\",\"log_removed_at\":\"2026-04-01T03:00:00Z\",\"log_removed\":\"" + note + "\"}\n\n"
+	if string(body) != want {
+		t.Errorf("follow of a removed log:\n%s\nwant\n%s", body, want)
+	}
+}
+
+func TestLogRemovedNote(t *testing.T) {
+	// Dates are UTC's, as on the rest of the pages.
+	at := time.Date(2026, 4, 2, 1, 30, 0, 0, time.FixedZone("CEST", 2*3600))
+	for _, tc := range []struct {
+		b    pipeline.Build
+		want string
+	}{
+		{pipeline.Build{}, ""},
+		{pipeline.Build{LogRemovedAt: &at, LogRemovedWhy: "not among the repository's latest 200 builds"},
+			"This log was removed by the retention policy on 2026-04-01 (not among the repository's latest 200 builds)."},
+		{pipeline.Build{LogRemovedAt: &at}, "This log was removed by the retention policy on 2026-04-01."},
+	} {
+		if got := LogRemovedNote(tc.b); got != tc.want {
+			t.Errorf("LogRemovedNote(%v, %q) = %q, want %q", tc.b.LogRemovedAt, tc.b.LogRemovedWhy, got, tc.want)
+		}
+	}
+}

@@ -71,10 +71,17 @@ func (f *follow) stream(w http.ResponseWriter, r *http.Request, b pipeline.Build
 	}
 	// The last lines are stored before the build's end is: read them.
 	if f.catchUp(ctx, w) {
-		data, _ := json.Marshal(map[string]pipeline.State{"state": f.state(ctx)})
+		// Only a build already ended can have lost its log: b says so.
+		data, _ := json.Marshal(endEvent{State: f.state(ctx), logRemoval: logRemovalOf(b)})
 		_, _ = w.Write([]byte("event: end\ndata: " + string(data) + "\n\n"))
 		_ = rc.Flush()
 	}
+}
+
+// endEvent is the data of the last event of a follow.
+type endEvent struct {
+	State pipeline.State `json:"state"`
+	logRemoval
 }
 
 // sendBatch sends the lines of batch not sent yet. A gap before them

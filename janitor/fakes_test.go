@@ -3,6 +3,7 @@ package janitor
 import (
 	"context"
 	"slices"
+	"strconv"
 	"sync"
 	"time"
 
@@ -132,4 +133,76 @@ func (g *gateway) calls() (removed []string, pruned []pipeline.PrunableImage) {
 	removed = slices.Clone(g.removed)
 	slices.Sort(removed)
 	return removed, slices.Clone(g.pruned)
+}
+
+// buildLog is a build's log as the fake log store holds it.
+type buildLog struct {
+	repo string
+	id   int64
+	// ended is nil while the build runs.
+	ended *time.Time
+	// why is the reason its log was removed, "" while it is kept.
+	why string
+}
+
+// logStore applies the retention rules as the store does, records the
+// calls, and fails those it is told to ("age", "count").
+type logStore struct {
+	mu     sync.Mutex
+	builds []*buildLog
+	calls  []string
+	fail   map[string]error
+}
+
+func (s *logStore) RemoveLogsFinishedBefore(_ context.Context, cutoff time.Time, why string) (int64, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.calls = append(s.calls, "finished before "+cutoff.Format(time.DateOnly))
+	if err := s.fail["age"]; err != nil {
+		return 0, err
+	}
+	return s.remove(why, func(b *buildLog) bool { return b.ended.Before(cutoff) }), nil
+}
+
+func (s *logStore) RemoveLogsBeyondLatest(_ context.Context, keep int, why string) (int64, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.calls = append(s.calls, "beyond latest "+strconv.Itoa(keep))
+	if err := s.fail["count"]; err != nil {
+		return 0, err
+	}
+	return s.remove(why, func(b *buildLog) bool {
+		newer := 0
+		for _, o := range s.builds {
+			if o.repo == b.repo && o.id > b.id {
+				newer++
+			}
+		}
+		return newer >= keep
+	}), nil
+}
+
+// remove removes the kept logs of the ended builds that match.
+func (s *logStore) remove(why string, match func(*buildLog) bool) int64 {
+	var n int64
+	for _, b := range s.builds {
+		if b.ended != nil && b.why == "" && match(b) {
+			b.why = why
+			n++
+		}
+	}
+	return n
+}
+
+// removed maps each build whose log was removed to why.
+func (s *logStore) removed() map[int64]string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	out := map[int64]string{}
+	for _, b := range s.builds {
+		if b.why != "" {
+			out[b.id] = b.why
+		}
+	}
+	return out
 }

@@ -54,16 +54,26 @@ type Config struct {
 	Claimer  Claimer
 	Previews Previews
 	Remover  pipeline.Remover
-	// Schedule says when the stale-preview job runs, in UTC unless it names
-	// a zone. An @every schedule is counted from the zero time rather than
-	// from the process's start. Both keep builders that run in other zones,
-	// or were started apart, at the same times, so that they share runs.
+	Logs     Logs
+	// Schedule says when the jobs run, in UTC unless it names a zone. An
+	// @every schedule is counted from the zero time rather than from the
+	// process's start. Both keep builders that run in other zones, or were
+	// started apart, at the same times, so that they share runs.
 	Schedule cron.Schedule
-	// TTL is how long a preview lives without a push; 0 disables the job.
+	// TTL is how long a preview lives without a push; 0 disables the
+	// stale-preview job.
 	TTL time.Duration
+	// LogMaxAge is how long after its build ended a log is kept; 0 keeps
+	// it whatever its age.
+	LogMaxAge time.Duration
+	// LogKeepBuilds is how many of each repository's latest builds keep
+	// their logs whatever their age; 0 is no limit. A log goes when either
+	// rule says so; with both 0 the log-retention job is disabled.
+	LogKeepBuilds int
 	// Name is this builder's, recorded on the runs it claims.
 	Name string
-	// Now is the clock staleness is measured by; nil is time.Now.
+	// Now is the clock staleness and the age of logs are measured by; nil
+	// is time.Now.
 	Now    func() time.Time
 	Logger *slog.Logger
 }
@@ -72,9 +82,10 @@ type Config struct {
 type Janitor struct {
 	cfg Config
 	log *slog.Logger
-	// running keeps one run at a time in this process: a run that outlasts
-	// the interval makes the next scheduled time pass by here.
-	running sync.Mutex
+	// running holds a *sync.Mutex per job, which keeps one run of the job
+	// at a time in this process: a run that outlasts the interval makes
+	// the job's next scheduled time pass by here, not the other jobs'.
+	running sync.Map
 }
 
 // New checks cfg and returns a Janitor.
@@ -88,26 +99,63 @@ func New(cfg Config) (*Janitor, error) {
 	if cfg.TTL > 0 && (cfg.Claimer == nil || cfg.Previews == nil || cfg.Remover == nil || cfg.Schedule == nil) {
 		return nil, errors.New("janitor: Claimer, Previews, Remover and Schedule are required")
 	}
+	if cfg.LogMaxAge < 0 || cfg.LogKeepBuilds < 0 {
+		return nil, fmt.Errorf("janitor: log retention of %v and %d builds: neither may be negative", cfg.LogMaxAge, cfg.LogKeepBuilds)
+	}
+	if retainsLogs(cfg) && (cfg.Claimer == nil || cfg.Logs == nil || cfg.Schedule == nil) {
+		return nil, errors.New("janitor: Claimer, Logs and Schedule are required")
+	}
 	return &Janitor{cfg: cfg, log: cfg.Logger}, nil
 }
 
-// Run runs the jobs on their schedule until ctx ends, then waits for a
-// run in progress, which sees ctx end too, and returns nil. Failures are
-// logged and recorded on the run, never returned: what a failed run left
-// is found again by the next. With a TTL of 0, Run returns at once.
-func (j *Janitor) Run(ctx context.Context) error {
-	if j.cfg.TTL <= 0 {
+// job is a scheduled job: the name its runs are claimed under, and the
+// run.
+type job struct {
+	name string
+	run  func(context.Context) error
+}
+
+// jobs are the jobs cfg enables, each announced in the log, with what
+// turns it on when it is off.
+func (j *Janitor) jobs() []job {
+	var jobs []job
+	next := aligned(j.cfg.Schedule)
+	if j.cfg.TTL > 0 {
+		jobs = append(jobs, job{JobStalePreviews, j.removeStale})
+		j.log.Info("stale previews are removed on schedule", "job", JobStalePreviews,
+			"ttl", j.cfg.TTL, "next", next.Next(time.Now().UTC()))
+	} else {
 		j.log.Info("stale previews are kept: their time to live is 0", "job", JobStalePreviews)
+	}
+	if retainsLogs(j.cfg) {
+		jobs = append(jobs, job{JobLogRetention, j.removeLogs})
+		j.log.Info("build logs are removed on schedule", "job", JobLogRetention,
+			"max_age", j.cfg.LogMaxAge, "keep_builds", j.cfg.LogKeepBuilds, "next", next.Next(time.Now().UTC()))
+	} else {
+		j.log.Info("build logs are kept: neither a maximum age nor a number of builds is set", "job", JobLogRetention)
+	}
+	return jobs
+}
+
+// Run runs the jobs on their schedule until ctx ends, then waits for the
+// runs in progress, which see ctx end too, and returns nil. Failures are
+// logged and recorded on the run, never returned: what a failed run left
+// is found again by the next. With no job enabled, Run returns at once.
+func (j *Janitor) Run(ctx context.Context) error {
+	jobs := j.jobs()
+	if len(jobs) == 0 {
 		return nil
 	}
-	sched := &tracked{Schedule: aligned(j.cfg.Schedule)}
 	logger := cronLogger{j.log}
 	c := cron.New(cron.WithLocation(time.UTC), cron.WithLogger(logger), cron.WithChain(cron.Recover(logger)))
-	c.Schedule(sched, cron.FuncJob(func() {
-		j.runOnce(ctx, JobStalePreviews, sched.due(time.Now()), j.removeStale)
-	}))
-	j.log.Info("stale previews are removed on schedule", "job", JobStalePreviews,
-		"ttl", j.cfg.TTL, "next", sched.Schedule.Next(time.Now().UTC()))
+	for _, jb := range jobs {
+		// Each job tracks its own schedule: cron asks each entry's for
+		// the next time, and due must tell the time that woke this one.
+		sched := &tracked{Schedule: aligned(j.cfg.Schedule)}
+		c.Schedule(sched, cron.FuncJob(func() {
+			j.runOnce(ctx, jb.name, sched.due(time.Now()), jb.run)
+		}))
+	}
 	c.Start()
 	<-ctx.Done()
 	<-c.Stop().Done()
@@ -124,11 +172,12 @@ func (j *Janitor) runOnce(ctx context.Context, job string, at time.Time, run fun
 	// Builders woken a moment apart must name the run alike.
 	at = at.UTC().Truncate(time.Second)
 	log := j.log.With("job", job, "scheduled_at", at)
-	if !j.running.TryLock() {
+	running, _ := j.running.LoadOrStore(job, new(sync.Mutex))
+	if !running.(*sync.Mutex).TryLock() {
 		log.Warn("the previous run is still going: this one is skipped")
 		return
 	}
-	defer j.running.Unlock()
+	defer running.(*sync.Mutex).Unlock()
 
 	won, err := j.cfg.Claimer.ClaimRun(ctx, job, at, j.cfg.Name)
 	if err != nil {

@@ -3,7 +3,6 @@ package janitor
 import (
 	"context"
 	"errors"
-	"fmt"
 	"reflect"
 	"strings"
 	"sync"
@@ -40,18 +39,43 @@ func deployments() *previews {
 	}
 }
 
+// newJanitor is a janitor of the stale-preview job alone.
 func newJanitor(t *testing.T, name string, c Claimer, p Previews, g pipeline.Remover, sched string) *Janitor {
+	t.Helper()
+	return newWith(t, sched, Config{Claimer: c, Previews: p, Remover: g, TTL: week, Name: name})
+}
+
+// newWith makes the Janitor of cfg, on sched, its clock stopped at now.
+func newWith(t *testing.T, sched string, cfg Config) *Janitor {
 	t.Helper()
 	s, err := cron.ParseStandard(sched)
 	if err != nil {
 		t.Fatal(err)
 	}
-	j, err := New(Config{Claimer: c, Previews: p, Remover: g, Schedule: s, TTL: week, Name: name,
-		Now: func() time.Time { return now }})
+	cfg.Schedule, cfg.Now = s, func() time.Time { return now }
+	j, err := New(cfg)
 	if err != nil {
 		t.Fatal(err)
 	}
 	return j
+}
+
+// runThreeTicks runs js on their schedule of every second, and stops them
+// halfway between two ticks, after three.
+func runThreeTicks(t *testing.T, js ...*Janitor) {
+	t.Helper()
+	ctx, cancel := context.WithCancel(context.Background())
+	var wg sync.WaitGroup
+	for _, j := range js {
+		wg.Go(func() {
+			if err := j.Run(ctx); err != nil {
+				t.Error(err)
+			}
+		})
+	}
+	time.Sleep(time.Until(time.Now().Truncate(time.Second).Add(3500 * time.Millisecond)))
+	cancel()
+	wg.Wait()
 }
 
 func TestARunRemovesStalePreviewsOnce(t *testing.T) {
@@ -120,20 +144,7 @@ func TestTwoJanitorsSharingAClaimerRemoveOnce(t *testing.T) {
 // claim the same run, and each preview is removed once.
 func TestJanitorsOnOneScheduleClaimTheSameRuns(t *testing.T) {
 	c, p, g := newClaims(), deployments(), &gateway{}
-	ctx, cancel := context.WithCancel(context.Background())
-	var wg sync.WaitGroup
-	for i := range 2 {
-		j := newJanitor(t, fmt.Sprintf("builder-%d", i), c, p, g, "@every 1s")
-		wg.Go(func() {
-			if err := j.Run(ctx); err != nil {
-				t.Error(err)
-			}
-		})
-	}
-	// Stop halfway between two ticks, after three.
-	time.Sleep(time.Until(time.Now().Truncate(time.Second).Add(3500 * time.Millisecond)))
-	cancel()
-	wg.Wait()
+	runThreeTicks(t, newJanitor(t, "builder-0", c, p, g, "@every 1s"), newJanitor(t, "builder-1", c, p, g, "@every 1s"))
 
 	if removed, _ := g.calls(); len(removed) != 2 {
 		t.Errorf("removed %v, want each stale preview once", removed)

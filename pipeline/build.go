@@ -51,6 +51,12 @@ type Build struct {
 	StartedAt  *time.Time `json:"started_at,omitempty"`
 	FinishedAt *time.Time `json:"finished_at,omitempty"`
 
+	// LogRemovedAt is when the log retention policy deleted the build's
+	// log, and LogRemovedWhy the rule that did ("older than 30 days"), so
+	// that readers are told why there is no log; nil while it is kept.
+	LogRemovedAt  *time.Time `json:"log_removed_at,omitempty"`
+	LogRemovedWhy string     `json:"log_removed_why,omitempty"`
+
 	// Kind, PullRequest and Tag say what the build was made for, as its
 	// Event did: a push, pull request #n, tag v1.2.0 or a cleanup.
 	Kind        EventKind `json:"kind"`

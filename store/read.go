@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"time"
 
 	"github.com/jackc/pgx/v5"
 
@@ -17,23 +18,27 @@ const (
 	MaxListLimit     = 500
 )
 
-// readColumns are buildColumns and what the build was made for: its kind,
-// and the pull request and tag kept in the event it was made from.
-const readColumns = buildColumns + `, b.kind,
+// readColumns are buildColumns, what the build was made for (its kind,
+// and the pull request and tag kept in the event it was made from) and
+// whether its log was removed.
+const readColumns = buildColumns + `, b.kind, b.log_removed_at, b.log_removed_why,
 	COALESCE((b.event->>'pull_request')::int, 0) AS pull_request,
 	COALESCE(b.event->>'tag', '') AS tag`
 
 // readRow is one row of readColumns.
 type readRow struct {
 	buildRow
-	Kind        pipeline.EventKind `db:"kind"`
-	PullRequest int                `db:"pull_request"`
-	Tag         string             `db:"tag"`
+	Kind          pipeline.EventKind `db:"kind"`
+	PullRequest   int                `db:"pull_request"`
+	Tag           string             `db:"tag"`
+	LogRemovedAt  *time.Time         `db:"log_removed_at"`
+	LogRemovedWhy string             `db:"log_removed_why"`
 }
 
 func (r readRow) build() pipeline.Build {
 	b := r.buildRow.build()
 	b.Kind, b.PullRequest, b.Tag = r.Kind, r.PullRequest, r.Tag
+	b.LogRemovedAt, b.LogRemovedWhy = utc(r.LogRemovedAt), r.LogRemovedWhy
 	return b
 }
 

@@ -29,6 +29,8 @@ type buildPage struct {
 	Streams  []stream
 	// LogError says the log could not be read; the rest of the page can.
 	LogError bool
+	// LogRemoved says the retention policy removed the log, when and why.
+	LogRemoved string
 	// Truncated says more lines follow LastSeq than the page shows.
 	Truncated bool
 	LastSeq   int64
@@ -72,10 +74,13 @@ func (p *Pages) Build(w http.ResponseWriter, r *http.Request) {
 	if p.cfg.Access.CanReadRepo(r, b.Repo) {
 		page.RepoPage = repoPath(b.Repo)
 	}
-	lines, err := p.readLog(r, b.ID)
-	if err != nil {
-		p.cfg.Logger.Error("read log", "build_id", b.ID, "err", err)
-		page.LogError = true
+	var lines []pipeline.LogLine
+	if page.LogRemoved = api.LogRemovedNote(b); page.LogRemoved == "" {
+		lines, err = p.readLog(r, b.ID)
+		if err != nil {
+			p.cfg.Logger.Error("read log", "build_id", b.ID, "err", err)
+			page.LogError = true
+		}
 	}
 	page.Truncated = len(lines) >= maxLogLines
 	if n := len(lines); n > 0 {

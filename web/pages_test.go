@@ -269,3 +269,26 @@ func TestPagesWhenTheStoreFails(t *testing.T) {
 		t.Errorf("GET /builds/3 with the log unreadable = %d:\n%s", resp.StatusCode, body)
 	}
 }
+
+func TestBuildPageSaysTheLogWasRemoved(t *testing.T) {
+	h := fixture()
+	removed := finished.Add(31 * 24 * time.Hour)
+	h.builds = append(h.builds, pipeline.Build{ID: 5, Repo: shop, Kind: pipeline.Push, Branch: "main", Commit: sha,
+		State: pipeline.Success, CreatedAt: started, StartedAt: &started, FinishedAt: &finished,
+		LogRemovedAt: &removed, LogRemovedWhy: "older than 30 days"})
+	l := &logs{lines: []pipeline.LogLine{line(1, "", "a line of another build")}}
+	resp, body := fetch(t, site(t, h, l), "/builds/5", false)
+	if resp.StatusCode != 200 {
+		t.Fatalf("GET /builds/5 = %d", resp.StatusCode)
+	}
+	want := `<p id="log-removed" class="muted">This log was removed by the retention policy on 2026-04-01 (older than 30 days).</p>`
+	if !strings.Contains(body, want) {
+		t.Errorf("build page lacks %s:\n%s", want, body)
+	}
+	if strings.Contains(body, `<section id="logs"`) || strings.Contains(body, "cannot be read") || l.reads != 0 {
+		t.Errorf("a removed log is read (%d reads) or shown as a log:\n%s", l.reads, body)
+	}
+	if _, body := fetch(t, site(t, fixture(), &logs{}), "/builds/2", false); strings.Contains(body, "log-removed") {
+		t.Errorf("a kept log is said to be removed:\n%s", body)
+	}
+}

@@ -48,7 +48,12 @@ type config struct {
 	SecretsDir  string
 	Parallelism int
 	// LogMaxBytes bounds each stream of a build's stored log.
-	LogMaxBytes   int
+	LogMaxBytes int
+	// LogRetention is how long a finished build keeps its log, and
+	// LogKeepBuilds how many of a repository's latest builds keep
+	// theirs; 0 turns each rule off.
+	LogRetention  time.Duration
+	LogKeepBuilds int
 	MaxAttempts   int
 	ReadyTimeout  time.Duration
 	ShutdownGrace time.Duration
@@ -95,6 +100,8 @@ func readConfig(look envconfig.Lookup) (config, error) {
 		SecretsDir:       r.String("OFC_BUILD_SECRETS_DIR", ""),
 		Parallelism:      r.Int("OFC_BUILD_PARALLELISM", 2),
 		LogMaxBytes:      r.Int("OFC_LOG_MAX_BYTES", 4<<20),
+		LogRetention:     r.Duration("OFC_LOG_RETENTION", 30*24*time.Hour),
+		LogKeepBuilds:    r.Int("OFC_LOG_KEEP_BUILDS", 200),
 		MaxAttempts:      r.Int("OFC_MAX_ATTEMPTS", 5),
 		ReadyTimeout:     r.Duration("OFC_DEPLOY_READY_TIMEOUT", 2*time.Minute),
 		ShutdownGrace:    r.Duration("OFC_SHUTDOWN_GRACE", 5*time.Minute),

@@ -24,6 +24,9 @@ func TestReadConfig(t *testing.T) {
 	if !c.ForkPreviews.Match("acme/web") || c.ForkPreviews.Match("acme/mobile") || !c.ForkPreviews.Match("bob/fns") {
 		t.Errorf("OFC_FORK_PREVIEWS read as %q", c.ForkPreviews)
 	}
+	if c.LogRetention != 30*24*time.Hour || c.LogKeepBuilds != 200 {
+		t.Errorf("log retention defaults: %s, %d builds", c.LogRetention, c.LogKeepBuilds)
+	}
 	if c.GitLabAPIURL != "https://gitlab.com/api/v4" || c.GitLabToken != "" {
 		t.Errorf("GitLab defaults: %q %q", c.GitLabAPIURL, c.GitLabToken)
 	}

@@ -118,7 +118,8 @@ func run(ctx context.Context, look func(string) (string, bool)) error {
 		return err
 	}
 	jan, err := janitor.New(janitor.Config{Claimer: st, Previews: st, Remover: remover{gw, reg},
-		Schedule: cfg.CleanupSchedule, TTL: cfg.PreviewTTL, Name: cfg.Name, Logger: log})
+		Schedule: cfg.CleanupSchedule, TTL: cfg.PreviewTTL, Name: cfg.Name, Logger: log,
+		Logs: st, LogMaxAge: cfg.LogRetention, LogKeepBuilds: cfg.LogKeepBuilds})
 	if err != nil {
 		return err
 	}
