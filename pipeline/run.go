@@ -141,6 +141,9 @@ func (r *Runner) finishWith(ctx context.Context, log *slog.Logger, ev Event, id 
 	if st == Success {
 		stored = ""
 	}
+	// Readers take a final state to mean a complete log: store the lines
+	// first.
+	r.cfg.Logs.Flush(ctx, id, false)
 	if err := r.cfg.Store.FinishBuild(ctx, id, st, step, stored); err != nil {
 		return fmt.Errorf("store final state of build %d: %w", id, err)
 	}
