@@ -12,11 +12,15 @@ import (
 	"github.com/ofcbuild/ofc/pipeline"
 )
 
-// Bounds of the log a build page shows: read in pages of logPage lines,
-// at most maxLogLines in all. The rest is read through the log's JSON.
+// Bounds of the log a build page shows, read in pages of logPage lines: a
+// log of up to headLines+tailLines lines whole, a longer one its first
+// headLines and its last tailLines, where a failure's error is. The rest
+// is read through the log's JSON. A page of a few hundred KiB stays quick
+// to load however long the log.
 const (
-	logPage     = 1000
-	maxLogLines = 20000
+	logPage   = 1000
+	headLines = 1000
+	tailLines = 4000
 )
 
 // buildPage is the data of the build template.
@@ -31,12 +35,11 @@ type buildPage struct {
 	LogError bool
 	// LogRemoved says the retention policy removed the log, when and why.
 	LogRemoved string
-	// Truncated says more lines follow LastSeq than the page shows.
-	Truncated bool
-	LastSeq   int64
-	// JSONURL, LogURL and RestURL (the lines after LastSeq) carry the
-	// signed link the page was opened with.
-	JSONURL, LogURL, RestURL string
+	// Hidden is the middle of a long log, which the page leaves out.
+	Hidden  *hidden
+	LastSeq int64
+	// JSONURL and LogURL carry the signed link the page was opened with.
+	JSONURL, LogURL string
 	// FollowURL is the live log's event stream while the build runs.
 	FollowURL string
 	Script    template.JS
@@ -49,10 +52,18 @@ type functionView struct {
 }
 
 // stream is one stream of the log: the build's own (Function "") or a
-// function's.
+// function's. Tail holds its lines after the hidden middle of a long log.
 type stream struct {
 	Function string
 	Lines    []pipeline.LogLine
+	Tail     []pipeline.LogLine
+}
+
+// hidden is the range of lines, From to To, a long log's page leaves out,
+// and where they are read.
+type hidden struct {
+	From, To int64
+	URL      string
 }
 
 // Build serves GET /builds/{id}: the build, its functions and its log.
@@ -76,38 +87,61 @@ func (p *Pages) Build(w http.ResponseWriter, r *http.Request) {
 	}
 	var lines []pipeline.LogLine
 	if page.LogRemoved = api.LogRemovedNote(b); page.LogRemoved == "" {
-		lines, err = p.readLog(r, b.ID)
+		lines, page.Hidden, err = p.readLog(r, b.ID)
 		if err != nil {
 			p.cfg.Logger.Error("read log", "build_id", b.ID, "err", err)
 			page.LogError = true
 		}
 	}
-	page.Truncated = len(lines) >= maxLogLines
 	if n := len(lines); n > 0 {
 		page.LastSeq = lines[n-1].Seq
 	}
-	page.Streams = streams(b, lines)
+	page.Streams = streams(b, lines, page.Hidden)
 
 	id := strconv.FormatInt(b.ID, 10)
 	// The page's own links carry the signed link it was opened with.
 	link := access.LinkOf(r.URL.Query()).Encode()
 	page.JSONURL = "/api/builds/" + id + query(link)
 	page.LogURL = "/api/builds/" + id + "/logs" + query(link)
-	after := "after=" + strconv.FormatInt(page.LastSeq, 10)
-	page.RestURL = "/api/builds/" + id + "/logs" + query(after, link)
+	if h := page.Hidden; h != nil {
+		h.URL = "/api/builds/" + id + "/logs" + query("after="+strconv.FormatInt(h.From-1, 10), link)
+	}
 	if !b.State.Final() && !page.LogError {
+		after := "after=" + strconv.FormatInt(page.LastSeq, 10)
 		page.FollowURL = "/api/builds/" + id + "/logs" + query("follow=1&"+after, link)
 		page.Script = template.JS(followJS)
 	}
 	p.render(w, http.StatusOK, "build", page)
 }
 
-// readLog reads the build's stored log, every stream, up to maxLogLines.
-func (p *Pages) readLog(r *http.Request, id int64) ([]pipeline.LogLine, error) {
+// readLog reads the build's stored log, every stream: all of it when it
+// is short, else its first headLines and last tailLines lines and the
+// range left out between them.
+func (p *Pages) readLog(r *http.Request, id int64) ([]pipeline.LogLine, *hidden, error) {
+	lines, err := p.readLines(r, id, 0, headLines)
+	if err != nil || len(lines) < headLines {
+		return lines, nil, err
+	}
+	headEnd := lines[len(lines)-1].Seq
+	last, err := p.cfg.Logs.LastLogSeq(r.Context(), id)
+	if err != nil {
+		return lines, nil, err
+	}
+	var gap *hidden
+	from := headEnd
+	if last-headEnd > tailLines {
+		from = last - tailLines
+		gap = &hidden{From: headEnd + 1, To: from}
+	}
+	rest, err := p.readLines(r, id, from, tailLines)
+	return append(lines, rest...), gap, err
+}
+
+// readLines reads at most n lines after line after, a page at a time.
+func (p *Pages) readLines(r *http.Request, id, after int64, n int) ([]pipeline.LogLine, error) {
 	var all []pipeline.LogLine
-	var after int64
-	for len(all) < maxLogLines {
-		lines, err := p.cfg.Logs.ReadLog(r.Context(), id, nil, after, min(logPage, maxLogLines-len(all)))
+	for len(all) < n {
+		lines, err := p.cfg.Logs.ReadLog(r.Context(), id, nil, after, min(logPage, n-len(all)))
 		if err != nil {
 			return all, err
 		}
@@ -124,7 +158,7 @@ func (p *Pages) readLog(r *http.Request, id int64) ([]pipeline.LogLine, error) {
 // function's in the build's order, even while empty, so that live lines
 // have a place to go; then streams of functions the build no longer
 // lists.
-func streams(b pipeline.Build, lines []pipeline.LogLine) []stream {
+func streams(b pipeline.Build, lines []pipeline.LogLine, gap *hidden) []stream {
 	order := []string{""}
 	for _, f := range b.Functions {
 		order = append(order, f.Name)
@@ -140,7 +174,14 @@ func streams(b pipeline.Build, lines []pipeline.LogLine) []stream {
 	slices.Sort(others)
 	var out []stream
 	for _, name := range append(order, others...) {
-		out = append(out, stream{Function: name, Lines: byName[name]})
+		st := stream{Function: name, Lines: byName[name]}
+		if gap != nil {
+			i := slices.IndexFunc(st.Lines, func(l pipeline.LogLine) bool { return l.Seq > gap.To })
+			if i >= 0 {
+				st.Lines, st.Tail = st.Lines[:i], st.Lines[i:]
+			}
+		}
+		out = append(out, st)
 	}
 	return out
 }

@@ -60,6 +60,16 @@ type logs struct {
 	reads int
 }
 
+func (l *logs) LastLogSeq(context.Context, int64) (int64, error) {
+	if l.err != nil {
+		return 0, l.err
+	}
+	if len(l.lines) == 0 {
+		return 0, nil
+	}
+	return l.lines[len(l.lines)-1].Seq, nil
+}
+
 func (l *logs) ReadLog(_ context.Context, id int64, function *string, after int64, limit int) ([]pipeline.LogLine, error) {
 	l.reads++
 	if l.err != nil {

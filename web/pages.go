@@ -6,6 +6,7 @@ package web
 
 import (
 	"bytes"
+	"context"
 	"crypto/sha256"
 	"embed"
 	"encoding/base64"
@@ -29,11 +30,20 @@ var templateFS embed.FS
 //go:embed follow.js
 var followJS string
 
+// LogReader is how pages read logs: pages of lines, and where a log ends,
+// so that a long log's page can show its end, where a failure's error is.
+// Safe for concurrent use.
+type LogReader interface {
+	pipeline.LogReader
+	// LastLogSeq is the Seq of build id's last stored line, 0 for none.
+	LastLogSeq(ctx context.Context, id int64) (int64, error)
+}
+
 // Config is what the pages read from.
 type Config struct {
 	Builds pipeline.BuildReader
 	Repos  pipeline.RepoLister
-	Logs   pipeline.LogReader
+	Logs   LogReader
 	Access api.Access
 	// FunctionsURL is the gateway's public URL: a deployed function
 	// answers at FunctionsURL/function/<deploy name>.

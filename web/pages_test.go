@@ -229,26 +229,43 @@ func TestRunningBuildCarriesItsLinkToTheLiveLog(t *testing.T) {
 	}
 }
 
-func TestLongLogIsReadInPagesAndBounded(t *testing.T) {
+// A long log's page shows its start and its end, where a failure's error
+// is, and says where the lines between are; a shorter one is shown whole.
+func TestLongLogShowsItsStartAndItsEnd(t *testing.T) {
 	for _, c := range []struct {
 		lines, reads int
-		truncated    bool
+		hidden       bool
 	}{
 		{2500, 4, false},
-		{maxLogLines + 5, maxLogLines / logPage, true},
+		{headLines + tailLines, 1 + tailLines/logPage, false},
+		{headLines + tailLines + 1, 1 + tailLines/logPage, true},
+		{100000, 1 + tailLines/logPage, true},
 	} {
 		l := &logs{}
 		for i := range c.lines {
-			l.lines = append(l.lines, line(int64(i+1), "", fmt.Sprint("line ", i+1)))
+			fn := ""
+			if i%2 == 1 {
+				fn = "api"
+			}
+			l.lines = append(l.lines, line(int64(i+1), fn, fmt.Sprint("line ", i+1)))
 		}
 		_, body := fetch(t, site(t, fixture(), l), "/builds/2", false)
-		shown := min(c.lines, maxLogLines)
+		shown := min(c.lines, headLines+tailLines)
 		if n := strings.Count(body, `<span class="line"`); n != shown || l.reads != c.reads {
 			t.Errorf("a log of %d lines: %d shown in %d reads, want %d in %d", c.lines, n, l.reads, shown, c.reads)
 		}
-		rest := fmt.Sprintf(`<a href="/api/builds/2/logs?after=%d">read the rest</a>`, shown)
-		if got := strings.Contains(body, rest); got != c.truncated {
-			t.Errorf("a log of %d lines: said to go on: %v", c.lines, got)
+		last := fmt.Sprintf(`data-seq="%d">line %d`, c.lines, c.lines)
+		if !strings.Contains(body, last) || !strings.Contains(body, `data-seq="1">line 1`) {
+			t.Errorf("a log of %d lines: the page lacks its first or its last line", c.lines)
+		}
+		from, to := headLines+1, c.lines-tailLines
+		gap := fmt.Sprintf(`lines %d to %d are <a href="/api/builds/2/logs?after=%d">in its JSON</a>`, from, to, from-1)
+		if got := strings.Contains(body, gap); got != c.hidden {
+			t.Errorf("a log of %d lines: says %q: %v, want %v", c.lines, gap, got, c.hidden)
+		}
+		// Each stream marks the gap where its hidden lines were.
+		if n := strings.Count(body, `<span class="gap">`); c.hidden && n != 2 || !c.hidden && n != 0 {
+			t.Errorf("a log of %d lines: %d gap marks, want one per stream", c.lines, n)
 		}
 	}
 }

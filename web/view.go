@@ -23,6 +23,8 @@ func viewFuncs(now func() time.Time) template.FuncMap {
 		"trigger":    trigger,
 		"streamName": streamName,
 		"streamID":   streamID,
+		"headLines":  func() int { return headLines },
+		"tailLines":  func() int { return tailLines },
 	}
 }
 

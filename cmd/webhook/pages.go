@@ -14,7 +14,7 @@ import (
 type readStore interface {
 	pipeline.BuildReader
 	pipeline.RepoLister
-	pipeline.LogReader
+	web.LogReader
 }
 
 // mountReadSide registers the HTML pages and the JSON API of the build

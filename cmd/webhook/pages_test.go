@@ -38,6 +38,8 @@ func (oneBuild) ListRepos(context.Context) ([]pipeline.RepoSummary, error) {
 	return []pipeline.RepoSummary{{Repo: private.Repo, LastBuild: pipeline.LastBuild{ID: 1}}}, nil
 }
 
+func (oneBuild) LastLogSeq(context.Context, int64) (int64, error) { return 0, nil }
+
 func (oneBuild) ReadLog(context.Context, int64, *string, int64, int) ([]pipeline.LogLine, error) {
 	return nil, nil
 }
