@@ -15,6 +15,8 @@ type logPage struct {
 	Lines   []pipeline.LogLine `json:"lines"`
 	// Complete says the build has ended and no line follows these.
 	Complete bool `json:"complete"`
+	// LogRemoved says the retention policy removed the log, when and why.
+	LogRemoved string `json:"log_removed"`
 }
 
 // logPageSize is the lines asked for per page; a shorter page is the last.

@@ -68,7 +68,9 @@ func (a *app) printLog(ctx context.Context, c *client, id int64, function *strin
 			}
 		}
 		if len(page.Lines) < logPageSize {
-			if !page.Complete {
+			if page.LogRemoved != "" {
+				fmt.Fprintf(a.stderr, "ofc: build %d: %s\n", id, page.LogRemoved)
+			} else if !page.Complete {
 				fmt.Fprintf(a.stderr, "ofc: build %d has not ended; follow it with: ofc logs %d --follow\n", id, id)
 			}
 			return nil

@@ -81,6 +81,19 @@ func TestLogsOneFunction(t *testing.T) {
 	}
 }
 
+// A log the retention policy removed is said to be removed, not printed
+// as an empty log.
+func TestLogsRemoved(t *testing.T) {
+	api := newFakeAPI(t)
+	note := "This log was removed by the retention policy on 2026-04-01 (older than 30 days)."
+	api.handle("GET /api/builds/7/logs", func(w http.ResponseWriter, r *http.Request) {
+		writeJSON(w, 200, logPage{BuildID: 7, Lines: []pipeline.LogLine{}, Complete: true, LogRemoved: note})
+	})
+	got := api.run(nil, "logs", "7")
+	wantResult(t, got, 0, "")
+	wantStderr(t, got, "build 7: "+note)
+}
+
 // TestFollowResumes drops the stream twice, once cleanly and once
 // abruptly, and resends a line already sent: each line is printed once,
 // and each reconnection resumes from the last line printed.
