@@ -130,6 +130,8 @@ func TestRunningBuildPage(t *testing.T) {
 		`<a href="/api/builds/3">build</a>`,
 		`<span class="line" data-seq="2">step 1 &lt;b&gt;bold&lt;/b&gt;` + "\n</span>",
 		`data-follow="/api/builds/3/logs?follow=1&amp;after=5" data-after="5"`,
+		// Not a final figure while it runs.
+		`<dt>running for</dt>`,
 	} {
 		if !strings.Contains(body, want) {
 			t.Errorf("build page lacks %s", want)
