@@ -114,7 +114,7 @@ func (s *Store) recordEvents(ctx context.Context, batch []pendingEvent) ([]recor
 		repo.CloneURL, repo.HTMLURL, repo.DefaultBranch, repo.Private = r.CloneURL, r.HTMLURL, r.DefaultBranch, r.Private
 		builds[i] = pipeline.Build{ID: id, Repo: repo, DeliveryID: ev.DeliveryID, Branch: ev.Branch,
 			Commit: ev.Commit, Message: ev.Message, Author: ev.Author, State: pipeline.Queued,
-			CreatedAt: createdAt.UTC()}
+			Kind: ev.Kind, PullRequest: ev.PullRequest, Tag: ev.Tag, CreatedAt: createdAt.UTC()}
 		inserted[i] = true
 		return nil
 	})
@@ -155,8 +155,8 @@ func (s *Store) buildsOfDeliveries(ctx context.Context, deliveries []string) (ma
 		return nil, nil
 	}
 	rows, _ := s.pool.Query(ctx,
-		`SELECT `+buildColumns+` FROM builds b JOIN repos r ON r.id = b.repo_id WHERE b.delivery_id = ANY($1)`, deliveries)
-	list, err := pgx.CollectRows(rows, pgx.RowToStructByName[buildRow])
+		`SELECT `+readColumns+` FROM builds b JOIN repos r ON r.id = b.repo_id WHERE b.delivery_id = ANY($1)`, deliveries)
+	list, err := pgx.CollectRows(rows, pgx.RowToStructByName[readRow])
 	if err != nil {
 		return nil, fmt.Errorf("read builds recorded before: %w", err)
 	}

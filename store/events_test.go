@@ -31,6 +31,9 @@ func TestRecordEventCreatesQueuedBuild(t *testing.T) {
 	if b.Branch != ev.Branch || b.Commit != ev.Commit || b.Message != ev.Message || b.Author != ev.Author {
 		t.Errorf("build = %+v, want the event's branch, commit, message and author", b)
 	}
+	if b.Kind != pipeline.Push || b.PullRequest != 0 || b.Tag != "" {
+		t.Errorf("build made for %q, pull request %d, tag %q; want a push", b.Kind, b.PullRequest, b.Tag)
+	}
 	if b.CreatedAt.Before(before) || b.StartedAt != nil || b.FinishedAt != nil {
 		t.Errorf("times = created %v started %v finished %v", b.CreatedAt, b.StartedAt, b.FinishedAt)
 	}
@@ -138,5 +141,23 @@ func TestRecordEventWithoutDeliveryID(t *testing.T) {
 	db := newTestDB(t)
 	if _, _, err := db.RecordEvent(context.Background(), pushEvent("acme", "fns", "")); err == nil {
 		t.Fatal("RecordEvent without a delivery id succeeded")
+	}
+}
+
+// A pull request's build says so, when it is made and when its delivery
+// comes again, as the read paths do.
+func TestRecordEventSaysWhatTheBuildIsFor(t *testing.T) {
+	db := newTestDB(t)
+	ctx := context.Background()
+	ev := pushEvent("acme", "fns", "d-pr")
+	ev.Kind, ev.PullRequest = pipeline.PullRequest, 12
+	for _, again := range []bool{false, true} {
+		b, created, err := db.RecordEvent(ctx, ev)
+		if err != nil || created == again {
+			t.Fatalf("record (again %v): created %v, %v", again, created, err)
+		}
+		if b.Kind != pipeline.PullRequest || b.PullRequest != 12 {
+			t.Errorf("record (again %v): build made for %q, pull request %d; want pull request 12", again, b.Kind, b.PullRequest)
+		}
 	}
 }
