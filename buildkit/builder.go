@@ -11,8 +11,11 @@ import (
 	"path/filepath"
 	"strings"
 
+	"github.com/docker/cli/cli/config/configfile"
+	"github.com/docker/cli/cli/config/types"
 	"github.com/moby/buildkit/client"
 	"github.com/moby/buildkit/session"
+	"github.com/moby/buildkit/session/auth/authprovider"
 	"github.com/moby/buildkit/session/secrets/secretsprovider"
 	"github.com/ofcbuild/ofc/pipeline"
 	"github.com/tonistiigi/fsutil"
@@ -29,6 +32,10 @@ type Config struct {
 	// Parallel bounds how many builds run at once through this Builder,
 	// across all the builds of the process; 0 means no bound.
 	Parallel int
+	// Registry, Username and Password are the credentials buildkitd
+	// pushes to Registry (a host, "registry.example.com") with, and pulls
+	// base images from it with; both empty push anonymously.
+	Registry, Username, Password string
 }
 
 // Builder builds and pushes images with buildkitd. It implements
@@ -145,7 +152,7 @@ func (b *Builder) solveOpt(spec pipeline.FunctionSpec) (client.SolveOpt, error) 
 	if b.cfg.Insecure {
 		export["registry.insecure"] = "true"
 	}
-	var attach []session.Attachable
+	attach := b.auth()
 	if len(spec.Secrets) > 0 {
 		// RUN --mount=type=secret,id=<id> reads them through the
 		// session; they never enter the image or its cache keys.
@@ -161,6 +168,19 @@ func (b *Builder) solveOpt(spec pipeline.FunctionSpec) (client.SolveOpt, error) 
 		},
 		Exports: []client.ExportEntry{{Type: client.ExporterImage, Attrs: export}},
 	}, nil
+}
+
+// auth hands buildkitd the registry's credentials through the build's
+// session, as buildctl does from a docker config file: buildkitd asks for
+// them per host, and never for another host's.
+func (b *Builder) auth() []session.Attachable {
+	if b.cfg.Username == "" && b.cfg.Password == "" {
+		return nil
+	}
+	host, _, _ := strings.Cut(b.cfg.Registry, "/")
+	cf := configfile.New("")
+	cf.AuthConfigs[host] = types.AuthConfig{ServerAddress: host, Username: b.cfg.Username, Password: b.cfg.Password}
+	return []session.Attachable{authprovider.NewDockerAuthProvider(authprovider.DockerAuthProviderConfig{ConfigFile: cf})}
 }
 
 // acquire takes one of the Parallel slots, saying so in the log when the

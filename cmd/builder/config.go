@@ -22,6 +22,10 @@ type config struct {
 	BuildKitAddr     string
 	Registry         string
 	RegistryInsecure bool
+	// RegistryUser and RegistryPassword push images to Registry, and
+	// delete them; both empty is anonymous.
+	RegistryUser     string
+	RegistryPassword string
 	GatewayURL       string
 	GatewayUser      string
 	GatewayPassword  string
@@ -81,6 +85,8 @@ func readConfig(look envconfig.Lookup) (config, error) {
 		BuildKitAddr:     r.String("OFC_BUILDKIT_ADDR", "unix:///run/buildkit/buildkitd.sock"),
 		Registry:         r.String("OFC_REGISTRY", "127.0.0.1:5000"),
 		RegistryInsecure: r.Bool("OFC_REGISTRY_INSECURE", true),
+		RegistryUser:     r.String("OFC_REGISTRY_USER", ""),
+		RegistryPassword: r.String("OFC_REGISTRY_PASSWORD", ""),
 		GatewayURL:       r.String("OFC_GATEWAY_URL", "http://127.0.0.1:58080"),
 		GatewayUser:      r.String("OFC_GATEWAY_USER", "admin"),
 		GatewayPassword:  r.Required("OFC_GATEWAY_PASSWORD", "the gateway's /system API needs basic auth"),

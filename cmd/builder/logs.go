@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"encoding/base64"
 
 	"github.com/ofcbuild/ofc/logs"
 	"github.com/ofcbuild/ofc/pipeline"
@@ -49,6 +50,10 @@ func buildSecrets(cfg config, red *logs.Redactor) pipeline.SecretSource {
 // redactor masks the credentials the builder is configured with.
 func redactor(cfg config) *logs.Redactor {
 	r := &logs.Redactor{}
-	r.Add(cfg.GitHubToken, cfg.GitLabToken, cfg.GatewayPassword)
+	r.Add(cfg.GitHubToken, cfg.GitLabToken, cfg.GatewayPassword, cfg.RegistryPassword)
+	if cfg.RegistryPassword != "" {
+		// As a docker config file and an Authorization header carry it.
+		r.Add(base64.StdEncoding.EncodeToString([]byte(cfg.RegistryUser + ":" + cfg.RegistryPassword)))
+	}
 	return r
 }

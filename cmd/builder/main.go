@@ -55,7 +55,8 @@ func run(ctx context.Context, look func(string) (string, bool)) error {
 	}
 	defer q.Close()
 
-	bk, err := buildkit.New(ctx, buildkit.Config{Addr: cfg.BuildKitAddr, Insecure: cfg.RegistryInsecure, Parallel: cfg.Parallelism})
+	bk, err := buildkit.New(ctx, buildkit.Config{Addr: cfg.BuildKitAddr, Insecure: cfg.RegistryInsecure, Parallel: cfg.Parallelism,
+		Registry: cfg.Registry, Username: cfg.RegistryUser, Password: cfg.RegistryPassword})
 	if err != nil {
 		return err
 	}
@@ -66,7 +67,8 @@ func run(ctx context.Context, look func(string) (string, bool)) error {
 		return err
 	}
 
-	reg, err := registry.New(registry.Config{Host: cfg.Registry, Insecure: cfg.RegistryInsecure})
+	reg, err := registry.New(registry.Config{Host: cfg.Registry, Insecure: cfg.RegistryInsecure,
+		Username: cfg.RegistryUser, Password: cfg.RegistryPassword})
 	if err != nil {
 		return err
 	}
