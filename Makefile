@@ -47,3 +47,9 @@ bench-webhook: up ## signed push -> 202 against a bare handler; rewrites docs/be
 
 bench-localfaas: up ## deploy and update to first answer through localfaas, against a bare process; rewrites docs/benchmarks.md
 	$(WITH_ENV) go run ./bench/localfaas -runs 15
+
+bench-history: up ## a repository's latest 50 builds among 1,000,000, against the same listing without its index; rewrites docs/benchmarks.md
+	$(WITH_ENV) go run ./bench/history -requests 5000
+
+bench-livelog: up ## a RUN step's line to an SSE client of the live log, against BuildKit's own delivery; rewrites docs/benchmarks.md
+	$(WITH_ENV) go run ./bench/livelog -runs 3 -lines 300

@@ -126,7 +126,7 @@ func run(ctx context.Context, args []string) error {
 	report := render(facts, summarise(samples), opts)
 	fmt.Print(report)
 	if opts.write {
-		if err := writeSection(opts.out, report); err != nil {
+		if err := section.Write(opts.out, report); err != nil {
 			return errors.Join(err, cleanErr)
 		}
 	}

@@ -17,10 +17,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/jackc/pgx/v5"
-	"github.com/nats-io/nats.go"
-	"github.com/nats-io/nats.go/jetstream"
-
+	"github.com/ofcbuild/ofc/bench/internal/devstack"
 	"github.com/ofcbuild/ofc/hook"
 	"github.com/ofcbuild/ofc/internal/fixture"
 	"github.com/ofcbuild/ofc/migrations"
@@ -50,12 +47,15 @@ func run() error {
 		return fmt.Errorf("OFC_DATABASE_URL and OFC_NATS_URL are unset: run `make up` and `. .dev/env`")
 	}
 	id := fmt.Sprintf("%d", time.Now().UnixNano())
-	benchDB, drop, err := scratchDatabase(ctx, dbURL, "ofc_bench_"+id)
+	// The dev stack turns synchronous_commit off to speed up tests; the 202
+	// promises a build that survives a crash, so measure the commit that
+	// waits for the WAL flush, as production runs it.
+	db, err := devstack.CreateDatabase(ctx, dbURL, "ofc_bench_"+id, devstack.Options{SynchronousCommit: true})
 	if err != nil {
 		return err
 	}
-	defer drop()
-	pool, err := store.Open(ctx, benchDB)
+	defer func() { _ = db.Drop(ctx) }()
+	pool, err := store.Open(ctx, db.URL)
 	if err != nil {
 		return err
 	}
@@ -69,7 +69,7 @@ func run() error {
 		return err
 	}
 	defer q.Close()
-	defer deleteStream(ctx, natsURL, stream)
+	defer func() { _ = devstack.DeleteStream(ctx, natsURL, stream) }()
 
 	secret := []byte("bench-secret")
 	body, err := fixture.GitHubPush(fixture.Push{Owner: "bench", Repo: "functions", CloneURL: "https://github.com/bench/functions.git",
@@ -138,49 +138,6 @@ func serve(h http.Handler) (string, func(), error) {
 	srv := &http.Server{Handler: h, ReadHeaderTimeout: 5 * time.Second}
 	go srv.Serve(l)
 	return "http://" + l.Addr().String() + "/webhooks/github", func() { _ = srv.Close() }, nil
-}
-
-func scratchDatabase(ctx context.Context, serverURL, name string) (string, func(), error) {
-	conn, err := pgx.Connect(ctx, serverURL)
-	if err != nil {
-		return "", nil, fmt.Errorf("connect to postgres: %w", err)
-	}
-	if _, err := conn.Exec(ctx, "CREATE DATABASE "+pgx.Identifier{name}.Sanitize()); err != nil {
-		conn.Close(ctx)
-		return "", nil, fmt.Errorf("create database: %w", err)
-	}
-	// The dev stack turns synchronous_commit off to speed up tests; the 202
-	// promises a build that survives a crash, so measure the commit that
-	// waits for the WAL flush, as production runs it.
-	if _, err := conn.Exec(ctx, "ALTER DATABASE "+pgx.Identifier{name}.Sanitize()+" SET synchronous_commit = on"); err != nil {
-		conn.Close(ctx)
-		return "", nil, fmt.Errorf("set synchronous_commit: %w", err)
-	}
-	drop := func() {
-		_, _ = conn.Exec(ctx, "DROP DATABASE IF EXISTS "+pgx.Identifier{name}.Sanitize()+" WITH (FORCE)")
-		conn.Close(ctx)
-	}
-	cfg, err := pgx.ParseConfig(serverURL)
-	if err != nil {
-		drop()
-		return "", nil, err
-	}
-	u := strings.Replace(serverURL, "/"+cfg.Database+"?", "/"+name+"?", 1)
-	if !strings.Contains(u, name) {
-		u = strings.Replace(serverURL, "/"+cfg.Database, "/"+name, 1)
-	}
-	return u, drop, nil
-}
-
-func deleteStream(ctx context.Context, url, stream string) {
-	nc, err := nats.Connect(url)
-	if err != nil {
-		return
-	}
-	defer nc.Close()
-	if js, err := jetstream.New(nc); err == nil {
-		_ = js.DeleteStream(ctx, stream)
-	}
 }
 
 func ms(d time.Duration) float64 { return float64(d) / float64(time.Millisecond) }
