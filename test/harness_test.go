@@ -1,8 +1,10 @@
 package test
 
 import (
+	"context"
 	"crypto/rand"
 	"encoding/hex"
+	"errors"
 	"fmt"
 	"net"
 	"net/http"
@@ -14,6 +16,9 @@ import (
 	"testing"
 	"time"
 
+	"github.com/nats-io/nats.go/jetstream"
+
+	"github.com/ofcbuild/ofc/internal/devstack"
 	"github.com/ofcbuild/ofc/status/github/githubtest"
 	"github.com/ofcbuild/ofc/status/gitlab/gitlabtest"
 	"github.com/ofcbuild/ofc/store/pgtest"
@@ -118,6 +123,14 @@ func newSystemWith(t *testing.T, builders int, settings ...string) *system {
 		"HOME=" + os.Getenv("HOME"),
 	}
 	s.env = append(s.env, settings...)
+	// Registered first, so it runs after the processes have stopped.
+	t.Cleanup(func() {
+		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+		defer cancel()
+		if err := devstack.DeleteStream(ctx, svc.NATSURL, "E2E_"+id); err != nil && !errors.Is(err, jetstream.ErrStreamNotFound) {
+			t.Errorf("remove the test's queue stream: %v", err)
+		}
+	})
 	s.start("webhook")
 	for i := range builders {
 		s.start("builder", fmt.Sprintf("OFC_BUILDER_NAME=builder-%d", i))

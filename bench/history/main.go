@@ -23,7 +23,7 @@ import (
 	"github.com/ofcbuild/ofc/access"
 	"github.com/ofcbuild/ofc/api"
 	"github.com/ofcbuild/ofc/bench/internal/benchdoc"
-	"github.com/ofcbuild/ofc/bench/internal/devstack"
+	"github.com/ofcbuild/ofc/internal/devstack"
 	"github.com/ofcbuild/ofc/migrations"
 	"github.com/ofcbuild/ofc/store"
 )

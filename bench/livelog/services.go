@@ -13,8 +13,8 @@ import (
 
 	"github.com/ofcbuild/ofc/access"
 	"github.com/ofcbuild/ofc/api"
-	"github.com/ofcbuild/ofc/bench/internal/devstack"
 	"github.com/ofcbuild/ofc/buildkit"
+	"github.com/ofcbuild/ofc/internal/devstack"
 	"github.com/ofcbuild/ofc/logs"
 	"github.com/ofcbuild/ofc/migrations"
 	"github.com/ofcbuild/ofc/queue"

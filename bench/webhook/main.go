@@ -17,8 +17,8 @@ import (
 	"strings"
 	"time"
 
-	"github.com/ofcbuild/ofc/bench/internal/devstack"
 	"github.com/ofcbuild/ofc/hook"
+	"github.com/ofcbuild/ofc/internal/devstack"
 	"github.com/ofcbuild/ofc/internal/fixture"
 	"github.com/ofcbuild/ofc/migrations"
 	"github.com/ofcbuild/ofc/queue"
