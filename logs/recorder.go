@@ -41,13 +41,19 @@ type Config struct {
 	// Default 64 KiB.
 	TailBytes int
 	// FlushEvery is the longest a line waits before it is stored and
-	// published: the live log's latency. Default 100ms.
+	// published: the live log's latency. Default DefaultFlushEvery.
 	FlushEvery time.Duration
 	// ChunkBytes stores the lines at once when this much waits. Default
 	// 64 KiB.
 	ChunkBytes int
 	Logger     *slog.Logger
 }
+
+// DefaultFlushEvery is how long a line waits for others to share its
+// chunk. BuildKit's progress arrives in bursts 100 ms apart: a quarter of
+// that still stores each burst as one chunk, and adds little to the live
+// log's latency.
+const DefaultFlushEvery = 25 * time.Millisecond
 
 // Recorder is a pipeline.LogSink that stores and publishes build logs.
 // Safe for concurrent use.
@@ -73,7 +79,7 @@ func New(cfg Config) *Recorder {
 	}
 	cfg.TailBytes = min(cfg.TailBytes, cfg.MaxBytes)
 	if cfg.FlushEvery <= 0 {
-		cfg.FlushEvery = 100 * time.Millisecond
+		cfg.FlushEvery = DefaultFlushEvery
 	}
 	if cfg.ChunkBytes <= 0 {
 		cfg.ChunkBytes = 64 << 10

@@ -19,6 +19,8 @@ import (
 // each place a line is read.
 type result struct {
 	printed int
+	// chunks is how many chunks the recorder stored.
+	chunks int
 	// builder is BuildKit's delivery to the builder process; stored and
 	// published the recorder's two steps; live the SSE follower's
 	// arrival; polled the JSON poller's.
@@ -84,12 +86,13 @@ func (b *bench) once(ctx context.Context, lines int) (result, error) {
 	_, buildErr := b.s.bk.Build(ctx, spec, &tap{next: lw, at: atBuilder})
 	_ = lw.Close()
 
-	// As the runner ends a build: the final state stored, then the last
-	// lines and the news of the end published.
+	// As the runner ends a build: the last lines stored, then the final
+	// state, then the news of the end published.
 	state, step, msg := pipeline.Success, pipeline.Step(""), ""
 	if buildErr != nil {
 		state, step, msg = pipeline.Failure, pipeline.StepBuild, buildErr.Error()
 	}
+	b.s.recorder.Flush(ctx, id, false)
 	finishErr := b.s.builder.FinishBuild(ctx, id, state, step, msg)
 	b.s.recorder.Flush(ctx, id, true)
 	if err := errors.Join(buildErr, finishErr); err != nil {
@@ -98,7 +101,7 @@ func (b *bench) once(ctx context.Context, lines int) (result, error) {
 	if err := errors.Join(<-liveDone, <-pollDone); err != nil {
 		return result{}, fmt.Errorf("build %d: %w", id, err)
 	}
-	return result{printed: lines, builder: atBuilder.lags(), stored: atStored.lags(), published: atPublished.lags(),
+	return result{printed: lines, chunks: b.s.stored.count(id), builder: atBuilder.lags(), stored: atStored.lags(), published: atPublished.lags(),
 		live: atLive.lags(), polled: atPoll.lags()}, nil
 }
 

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/ofcbuild/ofc/bench/internal/benchdoc"
+	"github.com/ofcbuild/ofc/logs"
 )
 
 // section is the part of docs/benchmarks.md this command rewrites.
@@ -18,7 +19,7 @@ const goal = 500 * time.Millisecond
 
 // summary is every path's stats over all the measured builds.
 type summary struct {
-	builds, printed                          int
+	builds, printed, chunks                  int
 	builder, stored, published, live, polled benchdoc.Percentiles
 	// added is, line by line, the live arrival less the builder's: what
 	// storing, publishing and serving add to BuildKit's delivery. served
@@ -31,6 +32,7 @@ func summarise(results []result) summary {
 	var builder, stored, published, live, polled, added, served []time.Duration
 	for _, r := range results {
 		s.printed += r.printed
+		s.chunks += r.chunks
 		builder = append(builder, values(r.builder)...)
 		stored = append(stored, values(r.stored)...)
 		published = append(published, values(r.published)...)
@@ -100,7 +102,11 @@ func render(f facts, s summary, o options) string {
 		"%s of it after the commit. A page polling every %s would show a line %s after it was printed at the median\n"+
 		"(p95 %s).\n\n", msf(s.builder.P50), msf(s.builder.P95), msf(s.added.P50), msf(s.added.P95),
 		msf(s.served.P50), o.poll, msf(s.polled.P50), msf(s.polled.P95))
-	b.WriteString(whereTheTimeGoes)
+	if s.builds > 0 && s.chunks > 0 {
+		fmt.Fprintf(&b, "The recorder stored %.1f chunks per build, %.0f lines each on average.\n\n",
+			float64(s.chunks)/float64(s.builds), float64(s.printed)/float64(s.chunks))
+	}
+	fmt.Fprintf(&b, whereTheTimeGoes, msf(logs.DefaultFlushEvery))
 	fmt.Fprintf(&b, "%s\n", section.End())
 	return b.String()
 }
@@ -111,23 +117,24 @@ builder do, then built by the dev stack's buildkitd from a Dockerfile whose ` + 
 about %s apart, each with the wall-clock time it was printed at (busybox ` + "`adjtimex`" + ` in the container,
 which shares this host's clock) and a nonce that keeps the step out of BuildKit's cache. A line takes
 the builder's path, ` + "`buildkit.Builder.Build`" + ` writing BuildKit's plain progress to a ` + "`pipeline.LineWriter`" + `
-into ` + "`logs.Recorder`" + ` (masking, numbering, one chunk stored at least every 100 ms in Postgres, with
+into ` + "`logs.Recorder`" + ` (masking, numbering, chunks stored in Postgres as ` + "`cmd/builder`" + ` configures it, with
 ` + "`synchronous_commit = on`" + ` as in production, then published on core NATS), and the read side's, on
 store and NATS connections of its own: ` + "`api.BuildLogs`" + ` served over HTTP by ` + "`net/http/httptest`" + `, read by a
 client of ` + "`GET /api/builds/{id}/logs?follow=1`" + `. The baseline, in the same builds, is when each line
 reached the builder process: the writer BuildKit's progress is written to, tapped before the recorder;
 the stored and published rows tap the recorder's store and publisher. Beside the live client, one polls
 the JSON endpoint (` + "`?after=N`" + `) every %s, as a page without live streaming would. Each build ends as the
-runner ends one: its final state stored, then its last lines and the end of the log. Delays run from
+runner ends one: its last lines stored, then its final state, then the end of the log. Delays run from
 the print to the arrival.
 
 `
 
 // whereTheTimeGoes explains the figures by the code they measure.
 const whereTheTimeGoes = `Why: BuildKit's plain progress (` + "`progressui`" + `) writes at most once per 100 ms, so lines reach the
-builder in bursts. The recorder stores a chunk 100 ms after the first line waiting in it, so most lines
-of a burst wait those whole 100 ms, and the commit, NATS and HTTP come on top. Chunks are stored one at
-a time, so a slow commit also holds back the chunk after it.
+builder in bursts. The recorder stores a chunk %s after the first line waiting in it
+(` + "`logs.DefaultFlushEvery`" + `): late enough that a burst is one chunk, early enough to add little. The
+commit, NATS and HTTP come on top. Chunks are stored one at a time, so a slow commit also holds back
+the chunk after it.
 `
 
 func msf(d time.Duration) string {

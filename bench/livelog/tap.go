@@ -46,9 +46,20 @@ func (t *tap) Write(p []byte) (int, error) {
 type checkpoint struct {
 	mu     sync.Mutex
 	builds map[int64]*arrivals
+	// batches counts, per build, the chunks or batches that passed.
+	batches map[int64]int
 }
 
-func newCheckpoint() *checkpoint { return &checkpoint{builds: map[int64]*arrivals{}} }
+func newCheckpoint() *checkpoint {
+	return &checkpoint{builds: map[int64]*arrivals{}, batches: map[int64]int{}}
+}
+
+// count is how many chunks or batches of build id passed.
+func (c *checkpoint) count(id int64) int {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.batches[id]
+}
 
 // watch notes the lines of build id in a from now on.
 func (c *checkpoint) watch(id int64, a *arrivals) {
@@ -60,6 +71,9 @@ func (c *checkpoint) watch(id int64, a *arrivals) {
 func (c *checkpoint) note(id int64, lines []pipeline.LogLine, at time.Time) {
 	c.mu.Lock()
 	a := c.builds[id]
+	if a != nil {
+		c.batches[id]++
+	}
 	c.mu.Unlock()
 	if a == nil {
 		return
