@@ -1,0 +1,88 @@
+package test
+
+import (
+	"fmt"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/ofcbuild/ofc/internal/fixture"
+	"github.com/ofcbuild/ofc/internal/gittest"
+	"github.com/ofcbuild/ofc/pipeline"
+)
+
+// TestABuildWhoseBuilderDiesKeepsItsLog: a builder killed in the middle
+// of a RUN step loses none of the lines it had logged; the build's next
+// attempt, on another builder, numbers its lines after them, and the
+// finished build's log holds both attempts.
+func TestABuildWhoseBuilderDiesKeepsItsLog(t *testing.T) {
+	sys := newSystem(t, 1)
+	owner := "e2e-" + randomID()
+	removeFunctionsAtEnd(t, sys.svc, owner)
+	repo := gittest.NewServer(t).NewRepo(owner, "ticker", "main")
+	sha := repo.Commit("main", "Tick slowly", map[string]string{
+		"stack.yml":         tickerStack,
+		"ticker/Dockerfile": fmt.Sprintf(tickerDockerfile, randomID(), ticks),
+	})
+	r := sys.push(fixture.Push{Owner: owner, Repo: "ticker", CloneURL: repo.CloneURL,
+		DefaultBranch: "main", Branch: "main", After: sha, Message: "Tick slowly"}, "delivery-"+randomID())
+	if r.Code != 202 || r.BuildID == 0 {
+		t.Fatalf("push answered %d %+v", r.Code, r)
+	}
+
+	// Kill the builder once a few ticks are stored.
+	var before []pipeline.LogLine
+	for deadline := time.Now().Add(buildWithin); countTicks(before) < 5; time.Sleep(50 * time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Fatalf("no 5 ticks stored within %s", buildWithin)
+		}
+		before = sys.logLines(r.BuildID)
+	}
+	if err := syscall.Kill(sys.pids["builder"][0], syscall.SIGKILL); err != nil {
+		t.Fatal(err)
+	}
+	time.Sleep(time.Second)
+	kept := sys.logLines(r.BuildID)
+	if b := sys.build(r.BuildID); b.State.Final() || len(kept) < len(before) || countTicks(kept) >= ticks {
+		t.Fatalf("after the kill: build %s, %d lines stored (%d before), %d ticks; want it unfinished with its lines",
+			b.State, len(kept), len(before), countTicks(kept))
+	}
+
+	// Another builder takes the build over once the first one's claim is
+	// stale and the queue redelivers it.
+	sys.start("builder", "OFC_BUILDER_NAME=builder-after")
+	b := sys.waitFinal(r.BuildID, buildWithin+2*time.Minute)
+	if b.State != pipeline.Success {
+		t.Fatalf("build %s at %q: %s", b.State, b.FailedStep, b.Error)
+	}
+	final := sys.logLines(r.BuildID)
+	for i, l := range kept {
+		if i >= len(final) || final[i] != l {
+			t.Fatalf("line %d of the first attempt, %+v, is not where it was in the final log", l.Seq, l)
+		}
+	}
+	for i := 1; i < len(final); i++ {
+		if final[i].Seq <= final[i-1].Seq {
+			t.Fatalf("line %d follows line %d: the second attempt numbered over the first", final[i].Seq, final[i-1].Seq)
+		}
+	}
+	if n := countTicks(final[len(kept):]); n != ticks {
+		t.Errorf("the second attempt logged %d ticks, want all %d", n, ticks)
+	}
+	body, _ := sys.page(b.ID)
+	if strings.Count(body, "tick 1\n") < 2 {
+		t.Errorf("the page does not show both attempts' first tick")
+	}
+}
+
+// countTicks counts the lines a ticker step printed.
+func countTicks(lines []pipeline.LogLine) int {
+	n := 0
+	for _, l := range lines {
+		if tickLine.MatchString(l.Text) {
+			n++
+		}
+	}
+	return n
+}
