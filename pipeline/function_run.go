@@ -27,7 +27,7 @@ func (r *Runner) runFunction(ctx context.Context, log *slog.Logger, ev Event, sp
 	} else {
 		fb = saved
 	}
-	r.report(ctx, log, ev, CommitStatus{
+	r.report(ctx, log, ev, fb.BuildID, spec.Name, CommitStatus{
 		Context: r.functionContext(spec.Name), State: StatusPending,
 		Description: "building " + spec.Image, TargetURL: r.cfg.TargetURL(fb.BuildID),
 	})
@@ -67,8 +67,9 @@ func (r *Runner) runFunction(ctx context.Context, log *slog.Logger, ev Event, sp
 	if serr != nil {
 		return functionResult{fb: fb, err: err, storeErr: fmt.Errorf("record function %s: %w", spec.Name, serr)}
 	}
+	r.reporting(ctx, ev, fb.BuildID, spec.Name, st)
 	st.Log = tail.String()
-	r.report(ctx, log, ev, st)
+	r.report(ctx, log, ev, fb.BuildID, spec.Name, st)
 	return functionResult{fb: saved, err: err}
 }
 

@@ -21,7 +21,7 @@ func (r *Runner) run(ctx context.Context, log *slog.Logger, req BuildRequest) er
 		return r.cleanup(ctx, log, req)
 	}
 	log.Info("build started")
-	r.report(ctx, log, ev, CommitStatus{
+	r.report(ctx, log, ev, id, "", CommitStatus{
 		Context: r.cfg.StatusContext, State: StatusPending,
 		Description: "building " + ev.ShortCommit(), TargetURL: r.cfg.TargetURL(id),
 	})
@@ -64,7 +64,7 @@ func (r *Runner) run(ctx context.Context, log *slog.Logger, req BuildRequest) er
 			return Transient(fmt.Errorf("record function %s: %w", s.Name, err))
 		}
 		fbs[i] = fb
-		r.report(ctx, log, ev, CommitStatus{
+		r.report(ctx, log, ev, id, s.Name, CommitStatus{
 			Context: r.functionContext(s.Name), State: StatusPending,
 			Description: "queued", TargetURL: r.cfg.TargetURL(id),
 		})
@@ -141,6 +141,10 @@ func (r *Runner) finishWith(ctx context.Context, log *slog.Logger, ev Event, id 
 	if st == Success {
 		stored = ""
 	}
+	status := CommitStatus{
+		Context: r.cfg.StatusContext, State: statusOf(st), Description: desc, TargetURL: r.cfg.TargetURL(id),
+	}
+	r.reporting(ctx, ev, id, "", status)
 	// Readers take a final state to mean a complete log: store the lines
 	// first.
 	r.cfg.Logs.Flush(ctx, id, false)
@@ -148,20 +152,31 @@ func (r *Runner) finishWith(ctx context.Context, log *slog.Logger, ev Event, id 
 		return fmt.Errorf("store final state of build %d: %w", id, err)
 	}
 	log.Info("build finished", "state", st, "step", step)
-	r.report(ctx, log, ev, CommitStatus{
-		Context: r.cfg.StatusContext, State: statusOf(st), Description: desc, TargetURL: r.cfg.TargetURL(id),
-	})
+	r.report(ctx, log, ev, id, "", status)
 	return nil
 }
 
-func (r *Runner) report(ctx context.Context, log *slog.Logger, ev Event, st CommitStatus) {
+// report sets a commit status. A status the forge refused is said in the
+// log of build id (function's stream, "" for the build's own), where the
+// user looks when a check is missing: a token without the right scope, a
+// forge that is down.
+func (r *Runner) report(ctx context.Context, log *slog.Logger, ev Event, id int64, function string, st CommitStatus) {
 	if ev.Kind == Cleanup {
 		return // a cleanup has no commit to report on
 	}
 	st.Description, st.Log = r.cfg.Redact(st.Description), r.cfg.Redact(st.Log)
 	if err := r.cfg.Reporter.Report(ctx, ev, st); err != nil {
 		log.Warn("report commit status", "context", st.Context, "state", st.State, "err", err)
+		r.line(ctx, id, function, StepReport, fmt.Sprintf("status %s (%s) not reported: %v", st.Context, st.State, err))
 	}
+}
+
+// reporting says in the log which final status goes to the commit.
+func (r *Runner) reporting(ctx context.Context, ev Event, id int64, function string, st CommitStatus) {
+	if ev.Kind == Cleanup {
+		return
+	}
+	r.line(ctx, id, function, StepReport, fmt.Sprintf("status %s: %s: %s", st.Context, st.State, st.Description))
 }
 
 func (r *Runner) line(ctx context.Context, id int64, function string, step Step, text string) {

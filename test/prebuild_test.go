@@ -52,12 +52,15 @@ func TestFailuresBeforeTheBuildAreInItsLogAndPage(t *testing.T) {
 				}
 				own = append(own, l.Text)
 			}
-			last := ""
-			if len(own) > 0 {
-				last = own[len(own)-1]
+			// The error, then the failure reported on the commit.
+			var errLine, status string
+			if n := len(own); n >= 2 {
+				errLine, status = own[n-2], own[n-1]
 			}
-			if !strings.HasPrefix(last, "error: ") || !strings.Contains(last, c.says) {
-				t.Errorf("the build's log ends %q, want the error saying %q:\n%s", last, c.says, strings.Join(own, "\n"))
+			if !strings.HasPrefix(errLine, "error: ") || !strings.Contains(errLine, c.says) ||
+				!strings.HasPrefix(status, "status ofc: failure: ") {
+				t.Errorf("the build's log ends %q, %q; want the error saying %q, then the status:\n%s",
+					errLine, status, c.says, strings.Join(own, "\n"))
 			}
 
 			body, _ := sys.page(b.ID)
