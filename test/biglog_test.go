@@ -7,8 +7,6 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/ofcbuild/ofc/internal/fixture"
-	"github.com/ofcbuild/ofc/internal/gittest"
 	"github.com/ofcbuild/ofc/pipeline"
 )
 
@@ -47,18 +45,11 @@ func TestA100MBLogIsBounded(t *testing.T) {
 	sys := newSystem(t, 1)
 	owner := "e2e-" + randomID()
 	removeFunctionsAtEnd(t, sys.svc, owner)
-	git := gittest.NewServer(t)
-	repo := git.NewRepo(owner, "fns", "main")
-	sha := repo.Commit("main", "A loud build", map[string]string{
+	_, id := sys.pushFirst(owner, "fns", "A loud build", map[string]string{
 		"stack.yml":       loudStack,
 		"loud/Dockerfile": loudDockerfile(randomID()),
 	})
-	r := sys.push(fixture.Push{Owner: owner, Repo: "fns", CloneURL: repo.CloneURL,
-		DefaultBranch: "main", Branch: "main", After: sha, Message: "A loud build"}, "delivery-"+randomID())
-	if r.Code != 202 {
-		t.Fatalf("push answered %d %+v", r.Code, r)
-	}
-	b := sys.waitFinal(r.BuildID, buildWithin)
+	b := sys.waitFinal(id, buildWithin)
 	if b.State != pipeline.Success {
 		t.Fatalf("build %s at %q: %s", b.State, b.FailedStep, b.Error)
 	}

@@ -11,8 +11,6 @@ import (
 
 	"github.com/chromedp/chromedp"
 
-	"github.com/ofcbuild/ofc/internal/fixture"
-	"github.com/ofcbuild/ofc/internal/gittest"
 	"github.com/ofcbuild/ofc/pipeline"
 )
 
@@ -48,27 +46,18 @@ func TestBrowserFollowsARunningBuildLive(t *testing.T) {
 	sys := newSystem(t, 1)
 	owner := "e2e-" + randomID()
 	removeFunctionsAtEnd(t, sys.svc, owner)
-	git := gittest.NewServer(t)
-	repo := git.NewRepo(owner, "ticker", "main")
-	sha := repo.Commit("main", "Tick", map[string]string{
-		"stack.yml":         tickerStack,
-		"ticker/Dockerfile": fmt.Sprintf(tickerDockerfile, randomID(), ticks),
-	})
-
 	// The browser starts before the push, so that the page is open while
 	// the ticks are printed.
 	ctx := newBrowser(t, chromium)
 	console := watchConsole(t, ctx)
-
-	r := sys.push(fixture.Push{Owner: owner, Repo: "ticker", CloneURL: repo.CloneURL,
-		DefaultBranch: "main", Branch: "main", After: sha, Message: "Tick"}, "delivery-"+randomID())
-	if r.Code != 202 || r.BuildID == 0 {
-		t.Fatalf("push answered %d %+v, want 202 with a build id", r.Code, r)
-	}
-	waitRunning(t, sys, r.BuildID)
+	_, id := sys.pushFirst(owner, "ticker", "Tick", map[string]string{
+		"stack.yml":         tickerStack,
+		"ticker/Dockerfile": fmt.Sprintf(tickerDockerfile, randomID(), ticks),
+	})
+	waitRunning(t, sys, id)
 
 	// A public repository's build: the page needs no credential.
-	url := sys.WebhookURL + "/builds/" + itoa(r.BuildID)
+	url := sys.WebhookURL + "/builds/" + itoa(id)
 	if err := chromedp.Do(ctx, recordStates(), chromedp.Navigate(url)); err != nil {
 		t.Fatalf("open %s: %v", url, err)
 	}
@@ -122,7 +111,7 @@ func TestBrowserFollowsARunningBuildLive(t *testing.T) {
 		len(running), len(first.Lines), len(lastRunning.Lines), sortedKeys(tickCounts))
 
 	// Then the final state is on the page, which the test never reloads.
-	b := sys.waitFinal(r.BuildID, buildWithin)
+	b := sys.waitFinal(id, buildWithin)
 	if b.State != pipeline.Success {
 		t.Fatalf("build %s at step %q: %s", b.State, b.FailedStep, b.Error)
 	}

@@ -7,8 +7,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/ofcbuild/ofc/internal/fixture"
-	"github.com/ofcbuild/ofc/internal/gittest"
 	"github.com/ofcbuild/ofc/pipeline"
 )
 
@@ -20,16 +18,10 @@ func TestABuildWhoseBuilderDiesKeepsItsLog(t *testing.T) {
 	sys := newSystem(t, 1)
 	owner := "e2e-" + randomID()
 	removeFunctionsAtEnd(t, sys.svc, owner)
-	repo := gittest.NewServer(t).NewRepo(owner, "ticker", "main")
-	sha := repo.Commit("main", "Tick slowly", map[string]string{
+	_, id := sys.pushFirst(owner, "ticker", "Tick slowly", map[string]string{
 		"stack.yml":         tickerStack,
 		"ticker/Dockerfile": fmt.Sprintf(tickerDockerfile, randomID(), ticks),
 	})
-	r := sys.push(fixture.Push{Owner: owner, Repo: "ticker", CloneURL: repo.CloneURL,
-		DefaultBranch: "main", Branch: "main", After: sha, Message: "Tick slowly"}, "delivery-"+randomID())
-	if r.Code != 202 || r.BuildID == 0 {
-		t.Fatalf("push answered %d %+v", r.Code, r)
-	}
 
 	// Kill the builder once a few ticks are stored.
 	var before []pipeline.LogLine
@@ -37,14 +29,14 @@ func TestABuildWhoseBuilderDiesKeepsItsLog(t *testing.T) {
 		if time.Now().After(deadline) {
 			t.Fatalf("no 5 ticks stored within %s", buildWithin)
 		}
-		before = sys.logLines(r.BuildID)
+		before = sys.logLines(id)
 	}
 	if err := syscall.Kill(sys.pids["builder"][0], syscall.SIGKILL); err != nil {
 		t.Fatal(err)
 	}
 	time.Sleep(time.Second)
-	kept := sys.logLines(r.BuildID)
-	if b := sys.build(r.BuildID); b.State.Final() || len(kept) < len(before) || countTicks(kept) >= ticks {
+	kept := sys.logLines(id)
+	if b := sys.build(id); b.State.Final() || len(kept) < len(before) || countTicks(kept) >= ticks {
 		t.Fatalf("after the kill: build %s, %d lines stored (%d before), %d ticks; want it unfinished with its lines",
 			b.State, len(kept), len(before), countTicks(kept))
 	}
@@ -52,11 +44,11 @@ func TestABuildWhoseBuilderDiesKeepsItsLog(t *testing.T) {
 	// Another builder takes the build over once the first one's claim is
 	// stale and the queue redelivers it.
 	sys.start("builder", "OFC_BUILDER_NAME=builder-after")
-	b := sys.waitFinal(r.BuildID, buildWithin+2*time.Minute)
+	b := sys.waitFinal(id, buildWithin+2*time.Minute)
 	if b.State != pipeline.Success {
 		t.Fatalf("build %s at %q: %s", b.State, b.FailedStep, b.Error)
 	}
-	final := sys.logLines(r.BuildID)
+	final := sys.logLines(id)
 	for i, l := range kept {
 		if i >= len(final) || final[i] != l {
 			t.Fatalf("line %d of the first attempt, %+v, is not where it was in the final log", l.Seq, l)

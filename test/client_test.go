@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/ofcbuild/ofc/internal/fixture"
+	"github.com/ofcbuild/ofc/internal/gittest"
 	"github.com/ofcbuild/ofc/pipeline"
 	scmgithub "github.com/ofcbuild/ofc/scm/github"
 	"github.com/ofcbuild/ofc/status/github/githubtest"
@@ -105,6 +106,21 @@ func (s *system) pushed(p fixture.Push) pipeline.Build {
 		s.t.Fatalf("build of %s: %s at %q: %s", p.Branch, b.State, b.FailedStep, b.Error)
 	}
 	return b
+}
+
+// pushFirst makes repository owner/name, on a git server of its own, with
+// one commit of files on main, and delivers its push: it returns the
+// commit and the build's id.
+func (s *system) pushFirst(owner, name, message string, files map[string]string) (string, int64) {
+	s.t.Helper()
+	repo := gittest.NewServer(s.t).NewRepo(owner, name, "main")
+	sha := repo.Commit("main", message, files)
+	r := s.push(fixture.Push{Owner: owner, Repo: name, CloneURL: repo.CloneURL,
+		DefaultBranch: "main", Branch: "main", After: sha, Message: message}, "delivery-"+randomID())
+	if r.Code != 202 || r.BuildID == 0 {
+		s.t.Fatalf("push of %s/%s answered %d %+v, want 202 with a build id", owner, name, r.Code, r)
+	}
+	return sha, r.BuildID
 }
 
 // build reads a build through the JSON API.

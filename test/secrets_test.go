@@ -7,8 +7,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/ofcbuild/ofc/internal/fixture"
-	"github.com/ofcbuild/ofc/internal/gittest"
 	"github.com/ofcbuild/ofc/pipeline"
 )
 
@@ -47,18 +45,11 @@ func TestSecretsNeverShow(t *testing.T) {
 		t.Fatal(err)
 	}
 	sys := newSystemWith(t, 1, "OFC_BUILD_SECRETS_DIR="+secretsDir, "OFC_GITHUB_TOKEN="+token)
-	git := gittest.NewServer(t)
-	repo := git.NewRepo(owner, "fns", "main")
-	sha := repo.Commit("main", "Print what must not be seen", map[string]string{
+	sha, id := sys.pushFirst(owner, "fns", "Print what must not be seen", map[string]string{
 		"stack.yml":       leakStack,
 		"leak/Dockerfile": leakDockerfile(token, randomID()),
 	})
-	r := sys.push(fixture.Push{Owner: owner, Repo: "fns", CloneURL: repo.CloneURL,
-		DefaultBranch: "main", Branch: "main", After: sha, Message: "Print what must not be seen"}, "delivery-"+randomID())
-	if r.Code != 202 {
-		t.Fatalf("push answered %d %+v", r.Code, r)
-	}
-	b := sys.waitFinal(r.BuildID, buildWithin)
+	b := sys.waitFinal(id, buildWithin)
 	if b.State != pipeline.Failure || len(b.Functions) != 1 || b.Functions[0].FailedStep != pipeline.StepBuild {
 		t.Fatalf("build %s at %q, functions %+v; want the RUN step to fail", b.State, b.FailedStep, b.Functions)
 	}
