@@ -17,6 +17,8 @@ import (
 	"github.com/chromedp/cdproto/cdp"
 	"github.com/chromedp/cdproto/page"
 	"github.com/chromedp/chromedp"
+
+	"github.com/ofcbuild/ofc/internal/testenv"
 )
 
 // requireChromium returns the path of Debian's chromium. Under CI=true a
@@ -25,11 +27,7 @@ func requireChromium(t *testing.T) string {
 	t.Helper()
 	path, err := exec.LookPath("chromium")
 	if err != nil {
-		msg := "chromium not found: install Debian's chromium package (`apt-get install chromium`, or `make tools`)"
-		if os.Getenv("CI") == "true" {
-			t.Fatal(msg)
-		}
-		t.Skip(msg)
+		testenv.Missing(t, "chromium not found: install Debian's chromium package (`apt-get install chromium`, or `make tools`)")
 	}
 	return path
 }

@@ -15,6 +15,7 @@ import (
 
 	"github.com/ofcbuild/ofc/internal/fixture"
 	"github.com/ofcbuild/ofc/internal/gittest"
+	"github.com/ofcbuild/ofc/internal/testenv"
 	"github.com/ofcbuild/ofc/pipeline"
 	"github.com/ofcbuild/ofc/registry"
 )
@@ -26,7 +27,7 @@ func startPrivateRegistry(t *testing.T, user, password string) string {
 	t.Helper()
 	bin, err := exec.LookPath("docker-registry")
 	if err != nil {
-		t.Fatalf("docker-registry is not installed (make up installs it): %v", err)
+		testenv.Missing(t, "docker-registry is not installed: make up installs it")
 	}
 	dir := t.TempDir()
 	hash, err := bcrypt.GenerateFromPassword([]byte(password), bcrypt.MinCost)

@@ -32,13 +32,20 @@ func Require(t testing.TB, keys ...string) map[string]string {
 		vals[k] = v
 	}
 	if len(missing) > 0 {
-		msg := strings.Join(missing, ", ") + " unset: the dev stack is not running; start it with `make up`"
-		if os.Getenv("CI") == "true" {
-			t.Fatal(msg)
-		}
-		t.Skip(msg)
+		Missing(t, strings.Join(missing, ", ")+" unset: the dev stack is not running; start it with `make up`")
 	}
 	return vals
+}
+
+// Missing ends t for want of something it needs, msg saying what and how
+// to get it: a failure under CI=true, where a missing service is CI's
+// fault, a skip otherwise.
+func Missing(t testing.TB, msg string) {
+	t.Helper()
+	if os.Getenv("CI") == "true" {
+		t.Fatal(msg)
+	}
+	t.Skip(msg)
 }
 
 // Get is Require for one key.
