@@ -24,7 +24,6 @@ import (
 	"github.com/ofcbuild/ofc/api"
 	"github.com/ofcbuild/ofc/bench/internal/benchdoc"
 	"github.com/ofcbuild/ofc/internal/devstack"
-	"github.com/ofcbuild/ofc/migrations"
 	"github.com/ofcbuild/ofc/store"
 )
 
@@ -63,14 +62,11 @@ func run(ctx context.Context, o options) error {
 		return err
 	}
 	defer dropDatabase(db)
-	pool, err := store.Open(ctx, db.URL)
+	pool, err := db.Open(ctx)
 	if err != nil {
 		return err
 	}
 	defer pool.Close()
-	if err := migrations.Apply(ctx, pool); err != nil {
-		return err
-	}
 	start := time.Now()
 	fmt.Println("filling 1,000 repositories and 1,000,000 builds...")
 	if err := fill(ctx, db.URL); err != nil {

@@ -3,7 +3,6 @@ package main
 import (
 	"context"
 	"errors"
-	"fmt"
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
@@ -16,7 +15,6 @@ import (
 	"github.com/ofcbuild/ofc/buildkit"
 	"github.com/ofcbuild/ofc/internal/devstack"
 	"github.com/ofcbuild/ofc/logs"
-	"github.com/ofcbuild/ofc/migrations"
 	"github.com/ofcbuild/ofc/queue"
 	"github.com/ofcbuild/ofc/registry"
 	"github.com/ofcbuild/ofc/store"
@@ -66,18 +64,16 @@ func setUp(ctx context.Context, e env, id string, log *slog.Logger) (_ *services
 			s.close(context.WithoutCancel(ctx))
 		}
 	}()
-	dbURL, err := s.database(ctx, e.database, "ofc_bench_livelog_"+id)
+	db, err := s.database(ctx, e.database, "ofc_bench_livelog_"+id)
 	if err != nil {
 		return nil, err
 	}
-	builderPool, err := s.pool(ctx, dbURL)
+	builderPool, err := db.Open(ctx)
 	if err != nil {
 		return nil, err
 	}
-	if err := migrations.Apply(ctx, builderPool); err != nil {
-		return nil, fmt.Errorf("apply migrations: %w", err)
-	}
-	readPool, err := s.pool(ctx, dbURL)
+	s.undo = append(s.undo, func(context.Context) { builderPool.Close() })
+	readPool, err := s.pool(ctx, db.URL)
 	if err != nil {
 		return nil, err
 	}
@@ -127,16 +123,16 @@ func (s *services) close(ctx context.Context) {
 	}
 }
 
-// database creates database name on the server at serverURL and returns
-// its URL. Its commits wait for the WAL flush, as production's do: a
-// stored chunk is on disk before it is published.
-func (s *services) database(ctx context.Context, serverURL, name string) (string, error) {
+// database creates database name on the server at serverURL. Its commits
+// wait for the WAL flush, as production's do: a stored chunk is on disk
+// before it is published.
+func (s *services) database(ctx context.Context, serverURL, name string) (devstack.Database, error) {
 	db, err := devstack.CreateDatabase(ctx, serverURL, name, devstack.Options{SynchronousCommit: true})
 	if err != nil {
-		return "", err
+		return devstack.Database{}, err
 	}
 	s.undo = append(s.undo, func(ctx context.Context) { _ = db.Drop(ctx) })
-	return db.URL, nil
+	return db, nil
 }
 
 func (s *services) pool(ctx context.Context, dbURL string) (*pgxpool.Pool, error) {

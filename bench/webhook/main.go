@@ -20,7 +20,6 @@ import (
 	"github.com/ofcbuild/ofc/hook"
 	"github.com/ofcbuild/ofc/internal/devstack"
 	"github.com/ofcbuild/ofc/internal/fixture"
-	"github.com/ofcbuild/ofc/migrations"
 	"github.com/ofcbuild/ofc/queue"
 	scmgithub "github.com/ofcbuild/ofc/scm/github"
 	"github.com/ofcbuild/ofc/store"
@@ -55,14 +54,11 @@ func run() error {
 		return err
 	}
 	defer func() { _ = db.Drop(ctx) }()
-	pool, err := store.Open(ctx, db.URL)
+	pool, err := db.Open(ctx)
 	if err != nil {
 		return err
 	}
 	defer pool.Close()
-	if err := migrations.Apply(ctx, pool); err != nil {
-		return err
-	}
 	stream := "BENCH_" + id
 	q, err := queue.Connect(ctx, queue.Config{URL: natsURL, Stream: stream, Subject: "bench." + id})
 	if err != nil {

@@ -1,8 +1,8 @@
-// Package devstack gives a benchmark run what it needs of its own on the
-// dev stack's services (`make up`): a scratch Postgres database and the
-// removal of a JetStream stream. Runs then neither see nor disturb the
-// data of the tests and demos sharing those services, and leave nothing
-// behind.
+// Package devstack gives a benchmark run or an end-to-end test what it
+// needs of its own on the dev stack's services (`make up`): a scratch
+// Postgres database and the removal of a JetStream stream. Runs then
+// neither see nor disturb the data of the others sharing those services,
+// and leave nothing behind.
 package devstack
 
 import (
@@ -12,6 +12,10 @@ import (
 	"net/url"
 
 	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgxpool"
+
+	"github.com/ofcbuild/ofc/migrations"
+	"github.com/ofcbuild/ofc/store"
 )
 
 // Options are how a scratch database differs from the server's defaults.
@@ -52,6 +56,20 @@ func CreateDatabase(ctx context.Context, serverURL, name string, o Options) (Dat
 		}
 	}
 	return db, nil
+}
+
+// Open connects to the database as the services do (store.Open) and
+// applies the migrations, as they do at start.
+func (d Database) Open(ctx context.Context) (*pgxpool.Pool, error) {
+	pool, err := store.Open(ctx, d.URL)
+	if err != nil {
+		return nil, err
+	}
+	if err := migrations.Apply(ctx, pool); err != nil {
+		pool.Close()
+		return nil, fmt.Errorf("database %s: %w", d.name, err)
+	}
+	return pool, nil
 }
 
 // Drop removes the database with any connection still open to it, on a
