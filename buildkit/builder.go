@@ -8,7 +8,9 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"maps"
 	"path/filepath"
+	"slices"
 	"strings"
 
 	"github.com/docker/cli/cli/config/configfile"
@@ -32,6 +34,11 @@ type Config struct {
 	// Parallel bounds how many builds run at once through this Builder,
 	// across all the builds of the process; 0 means no bound.
 	Parallel int
+	// CABundle, PEM certificates, is handed to every build as the build
+	// secret CABundleSecret, for package registries behind a TLS proxy or
+	// with an internal CA; nil hands none. The shipped templates point
+	// npm, pip and the go command at it when it is there.
+	CABundle []byte
 	// Registry, Username and Password are the credentials buildkitd
 	// pushes to Registry (a host, "registry.example.com") with, and pulls
 	// base images from it with; both empty push anonymously.
@@ -153,21 +160,56 @@ func (b *Builder) solveOpt(spec pipeline.FunctionSpec) (client.SolveOpt, error) 
 		export["registry.insecure"] = "true"
 	}
 	attach := b.auth()
-	if len(spec.Secrets) > 0 {
+	if secrets := b.secrets(spec); len(secrets) > 0 {
 		// RUN --mount=type=secret,id=<id> reads them through the
 		// session; they never enter the image or its cache keys.
-		attach = append(attach, secretsprovider.FromMap(spec.Secrets))
+		attach = append(attach, secretsprovider.FromMap(secrets))
+	}
+	mounts := map[string]fsutil.FS{
+		"context":    contextFS,
+		"dockerfile": dockerfileFS,
+	}
+	if err := namedContexts(spec, attrs, mounts); err != nil {
+		return client.SolveOpt{}, err
 	}
 	return client.SolveOpt{
 		Session:       attach,
 		Frontend:      "dockerfile.v0",
 		FrontendAttrs: attrs,
-		LocalMounts: map[string]fsutil.FS{
-			"context":    contextFS,
-			"dockerfile": dockerfileFS,
-		},
-		Exports: []client.ExportEntry{{Type: client.ExporterImage, Attrs: export}},
+		LocalMounts:   mounts,
+		Exports:       []client.ExportEntry{{Type: client.ExporterImage, Attrs: export}},
 	}, nil
+}
+
+// CABundleSecret is the id of the build secret that holds Config.CABundle.
+const CABundleSecret = "ca_bundle"
+
+// secrets are the function's build secrets and the CA bundle; a secret of
+// the function's own named like the bundle wins.
+func (b *Builder) secrets(spec pipeline.FunctionSpec) map[string][]byte {
+	if len(b.cfg.CABundle) == 0 {
+		return spec.Secrets
+	}
+	out := map[string][]byte{CABundleSecret: b.cfg.CABundle}
+	maps.Copy(out, spec.Secrets)
+	return out
+}
+
+// namedContexts replaces the images spec names with local folders: the
+// Dockerfile frontend builds a stage FROM such an image out of the folder
+// sent through the session.
+func namedContexts(spec pipeline.FunctionSpec, attrs map[string]string, mounts map[string]fsutil.FS) error {
+	for i, image := range slices.Sorted(maps.Keys(spec.NamedContexts)) {
+		dir := spec.NamedContexts[image]
+		fsys, err := fsutil.NewFS(dir)
+		if err != nil {
+			return fmt.Errorf("build %s: context for %s: %w", spec.Image, image, err)
+		}
+		local := fmt.Sprintf("named-context-%d", i)
+		attrs["context:"+image] = "local:" + local
+		mounts[local] = fsys
+	}
+	return nil
 }
 
 // auth hands buildkitd the registry's credentials through the build's

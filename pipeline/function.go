@@ -25,6 +25,16 @@ type FunctionSpec struct {
 	// BuildSecrets are the ids of the build secrets the stack file asks
 	// for, sorted. A Dockerfile reads one with RUN --mount=type=secret,id=<id>.
 	BuildSecrets []string
+	// NamedContexts replace images the Dockerfile starts stages FROM with
+	// local folders, keyed by the image's name as the Dockerfile frontend
+	// looks it up ("ghcr.io/openfaas/of-watchdog:0.11.3"): the service's
+	// own watchdog, so that no build pulls one from the internet.
+	NamedContexts map[string]string
+	// Problem says, as the user should read it, why the function cannot
+	// be built (an unknown template, a handler that is missing); "" when
+	// it can. Planning goes on past such a function, so that every
+	// function's problem shows at once and the others still build.
+	Problem string
 	// Secrets are their values, as the runner hands them to the builder
 	// just before the build: nil when the build may not see them. They
 	// are never stored or logged.

@@ -93,7 +93,12 @@ func (r *Runner) runFunctions(ctx context.Context, log *slog.Logger, ev Event, s
 			defer wg.Done()
 			sem <- struct{}{}
 			defer func() { <-sem }()
-			results[i] = r.runFunction(ctx, log.With("function", specs[i].Name), ev, specs[i], fbs[i])
+			flog := log.With("function", specs[i].Name)
+			if specs[i].Problem != "" {
+				results[i] = r.unplanned(ctx, flog, ev, specs[i], fbs[i])
+				return
+			}
+			results[i] = r.runFunction(ctx, flog, ev, specs[i], fbs[i])
 		}()
 	}
 	wg.Wait()

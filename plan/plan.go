@@ -37,6 +37,15 @@ type Config struct {
 	// Lookup gives the variables ${NAME} in the stack file stands for. Nil
 	// leaves them all unset (empty, or their ${NAME:-default}).
 	Lookup func(name string) (string, bool)
+	// BuildArgs are the installation's build arguments, such as the
+	// package registries (NPM_CONFIG_REGISTRY, PIP_INDEX_URL, GOPROXY);
+	// a function's own build_args win over them.
+	BuildArgs map[string]string
+	// Watchdogs are folders holding the service's watchdog binary
+	// (fwatchdog at their root), keyed by kind (template.OfWatchdog,
+	// template.ClassicWatchdog). A Dockerfile stage FROM one of
+	// OpenFaaS's watchdog images gets the folder of its kind instead.
+	Watchdogs map[string]string
 }
 
 // Planner plans builds; it implements pipeline.Planner. Safe for
@@ -57,10 +66,11 @@ func New(cfg Config) *Planner {
 
 // Plan reads the stack file of the tree in srcDir and prepares each
 // function's build context in workDir/<function>. The specs are sorted by
-// function name. An error is the user's and reads as such
-// (`stack.yml: function "api": handler "./nope" does not exist`), except
-// that one wrapped in pipeline.Transient means the build was cut short
-// (ctx ended) and may be tried again.
+// function name. A function that cannot be built has its Problem set, as
+// the user should read it (`stack.yml: function "api": handler "./nope"
+// does not exist`), and planning goes on with the others. An error is the
+// user's stack file's, except that one wrapped in pipeline.Transient
+// means the build was cut short (ctx ended) and may be tried again.
 func (p *Planner) Plan(ctx context.Context, ev pipeline.Event, srcDir, workDir string) ([]pipeline.FunctionSpec, error) {
 	if p.cfg.ImageRef == nil {
 		return nil, errors.New("plan: no registry configured")
@@ -74,9 +84,19 @@ func (p *Planner) Plan(ctx context.Context, ev pipeline.Event, srcDir, workDir s
 	}
 	specs := make([]pipeline.FunctionSpec, 0, len(s.Functions))
 	for _, name := range s.Names() {
-		spec, err := p.function(ctx, ev, s, s.Functions[name], srcDir, workDir)
-		if err != nil {
+		fn := s.Functions[name]
+		spec, err := p.function(ctx, ev, s, fn, srcDir, workDir)
+		if ctx.Err() != nil && err != nil {
 			return nil, interrupted(ctx, err)
+		}
+		if err != nil {
+			spec = pipeline.FunctionSpec{
+				Name:       fn.Name,
+				DeployName: DeployName(ev.Repo.Owner, ev.Repo.Name, ev.PreviewBranch(), fn.Name),
+				Lang:       fn.Lang,
+				Image:      p.cfg.ImageRef(ev.Repo.Owner, ev.Repo.Name, fn.Name, ev.Commit),
+				Problem:    err.Error(),
+			}
 		}
 		specs = append(specs, spec)
 	}
@@ -96,7 +116,11 @@ func (p *Planner) function(ctx context.Context, ev pipeline.Event, s *stack.Stac
 	if err != nil {
 		return pipeline.FunctionSpec{}, fail(err)
 	}
-	args, err := buildArgs(fn, c)
+	args, err := buildArgs(fn, c, p.cfg.BuildArgs)
+	if err != nil {
+		return pipeline.FunctionSpec{}, fail(err)
+	}
+	named, err := p.watchdogs(c, args)
 	if err != nil {
 		return pipeline.FunctionSpec{}, fail(err)
 	}
@@ -112,13 +136,14 @@ func (p *Planner) function(ctx context.Context, ev pipeline.Event, s *stack.Stac
 		aliases = []string{p.cfg.ImageRef(ev.Repo.Owner, ev.Repo.Name, fn.Name, ev.Tag)}
 	}
 	return pipeline.FunctionSpec{
-		Aliases:    aliases,
-		Name:       fn.Name,
-		DeployName: DeployName(ev.Repo.Owner, ev.Repo.Name, ev.PreviewBranch(), fn.Name),
-		Lang:       fn.Lang,
-		ContextDir: c.Dir,
-		Dockerfile: c.Dockerfile,
-		BuildArgs:  args,
+		Aliases:       aliases,
+		Name:          fn.Name,
+		DeployName:    DeployName(ev.Repo.Owner, ev.Repo.Name, ev.PreviewBranch(), fn.Name),
+		Lang:          fn.Lang,
+		ContextDir:    c.Dir,
+		Dockerfile:    c.Dockerfile,
+		BuildArgs:     args,
+		NamedContexts: named,
 		// Only the ids: the values are the service's, not the
 		// repository's, and the paths faas-cli reads them from exist on
 		// a developer's machine.
@@ -157,10 +182,18 @@ func withOrigin(m map[string]string, ev pipeline.Event, value func(string) strin
 	return out
 }
 
-// buildArgs is the function's build_args plus, as faas-cli passes them,
-// the packages of its build_options in ADDITIONAL_PACKAGE.
-func buildArgs(fn stack.Function, c template.Context) (map[string]string, error) {
-	args := maps.Clone(fn.BuildArgs)
+// buildArgs is the installation's build arguments overlaid with the
+// function's build_args plus, as faas-cli passes them, the packages of its
+// build_options in ADDITIONAL_PACKAGE.
+func buildArgs(fn stack.Function, c template.Context, installation map[string]string) (map[string]string, error) {
+	var args map[string]string
+	if len(installation)+len(fn.BuildArgs) > 0 {
+		args = maps.Clone(installation)
+		if args == nil {
+			args = map[string]string{}
+		}
+		maps.Copy(args, fn.BuildArgs)
+	}
 	if len(fn.BuildOptions) == 0 {
 		return args, nil
 	}

@@ -244,12 +244,6 @@ func TestPlanErrors(t *testing.T) {
 		{"custom stack file missing", base, Config{StackFile: "fns.yml"}, nil, "no stack file: fns.yml is not in the repository"},
 		{"handler missing", with(map[string]string{"stack.yml": "functions:\n  api:\n    lang: go\n    handler: ./nope\n"}), Config{}, nil,
 			`stack.yml:4: function "api": handler "./nope" does not exist`},
-		{"unknown template", with(map[string]string{"stack.yml": "functions:\n  api:\n    lang: python3\n    handler: ./api\n"}), Config{}, nil,
-			`stack.yml: function "api": unknown template "python3" (available: dockerfile, go; add template/python3/ to the repository to bring your own)`},
-		{"dockerfile without Dockerfile", with(map[string]string{"stack.yml": "functions:\n  api:\n    lang: dockerfile\n    handler: ./api\n"}), Config{}, nil,
-			`stack.yml: function "api": handler "./api" has no Dockerfile: lang "dockerfile" builds the Dockerfile in the handler folder`},
-		{"build option not offered", with(map[string]string{"stack.yml": "functions:\n  api:\n    lang: go\n    handler: ./api\n    build_options: [dev]\n"}), Config{}, nil,
-			`stack.yml: function "api": build option "dev": template "go" offers no build options`},
 		{"bad stack file", with(map[string]string{"stack.yml": "functions:\n  api:\n    lang: go\n    handler: ./api\n    memory: 1\n"}), Config{}, nil,
 			`stack.yml:5: function "api": unknown field "memory"`},
 		{"no registry", with(map[string]string{"stack.yml": "functions:\n  web:\n    lang: dockerfile\n    handler: ./web\n"}), Config{ImageRef: nil}, nil,
@@ -335,5 +329,79 @@ func TestPlanReadsTheStackFileConfiguredForTheRepository(t *testing.T) {
 	specs, err = New(cfg).Plan(context.Background(), ev, repo, t.TempDir())
 	if err != nil || len(specs) != 1 || specs[0].Name != "web" {
 		t.Fatalf("another repository planned %+v (%v), want stack.yml's function", specs, err)
+	}
+}
+
+// TestPlanFunctionProblems checks that a function that cannot be built
+// gets its own problem while the others are planned, so that every
+// problem shows at once.
+func TestPlanFunctionProblems(t *testing.T) {
+	repo := writeRepo(t, map[string]string{
+		"stack.yml": "functions:\n" +
+			"  web:\n    lang: dockerfile\n    handler: ./web\n" +
+			"  old:\n    lang: node12\n    handler: ./api\n" +
+			"  typo:\n    lang: pyhton3\n    handler: ./api\n" +
+			"  bare:\n    lang: dockerfile\n    handler: ./api\n" +
+			"  opts:\n    lang: golang-middleware\n    handler: ./api\n    build_options: [dev]\n",
+		"web/Dockerfile": "FROM busybox\n",
+		"api/handler.go": "package function\n",
+	})
+	specs, err := New(Config{ImageRef: localRef}).Plan(context.Background(), event(), repo, t.TempDir())
+	if err != nil {
+		t.Fatalf("Plan: %v", err)
+	}
+	avail := "dockerfile, go, golang-middleware, node20, python3, python3-flask, python3-http"
+	want := map[string]string{
+		"web":  "",
+		"old":  `stack.yml: function "old": template "node12" was retired by OpenFaaS (Node.js 12 is end of life): move to node20, the nearest current template (available: ` + avail + `); to use your own, add it to the repository as template/node12/ (faas-cli template pull puts it there)`,
+		"typo": `stack.yml: function "typo": unknown template "pyhton3": the nearest is python3 (available: ` + avail + `); to use your own, add it to the repository as template/pyhton3/ (faas-cli template pull puts it there)`,
+		"bare": `stack.yml: function "bare": handler "./api" has no Dockerfile: lang "dockerfile" builds the Dockerfile in the handler folder`,
+		"opts": `stack.yml: function "opts": build option "dev": template "golang-middleware" offers no build options`,
+	}
+	if len(specs) != len(want) {
+		t.Fatalf("%d specs, want %d", len(specs), len(want))
+	}
+	for _, s := range specs {
+		if s.Problem != want[s.Name] {
+			t.Errorf("%s: problem %q\nwant %q", s.Name, s.Problem, want[s.Name])
+		}
+		if s.DeployName == "" || s.Image == "" {
+			t.Errorf("%s: a failed function still needs its names for its status: %+v", s.Name, s)
+		}
+		if s.Problem == "" && s.ContextDir == "" {
+			t.Errorf("%s: planned without a build context", s.Name)
+		}
+	}
+}
+
+// TestPlanWatchdogsAndInstallationArgs checks that a Dockerfile copying
+// OpenFaaS's watchdogs gets the service's instead, and that the
+// installation's build arguments reach the build under the function's own.
+func TestPlanWatchdogsAndInstallationArgs(t *testing.T) {
+	repo := writeRepo(t, map[string]string{
+		"stack.yml": "functions:\n  web:\n    lang: dockerfile\n    handler: ./web\n    build_args:\n      GOPROXY: https://mine\n      WATCHDOG: 0.9.2\n",
+		"web/Dockerfile": "ARG WATCHDOG=0.8.0\nFROM ghcr.io/openfaas/of-watchdog:${WATCHDOG} as watchdog\n" +
+			"FROM openfaas/classic-watchdog:0.2.1 AS classic\nFROM busybox\nCOPY --from=watchdog /fwatchdog /usr/bin/fwatchdog\n",
+	})
+	cfg := Config{
+		ImageRef:  localRef,
+		BuildArgs: map[string]string{"GOPROXY": "https://proxy.internal", "PIP_INDEX_URL": "https://pypi.internal/simple/"},
+		Watchdogs: map[string]string{"of-watchdog": "/w/of", "classic-watchdog": "/w/classic"},
+	}
+	specs, err := New(cfg).Plan(context.Background(), event(), repo, t.TempDir())
+	if err != nil {
+		t.Fatalf("Plan: %v", err)
+	}
+	got := specs[0]
+	wantNamed := map[string]string{"ghcr.io/openfaas/of-watchdog:0.9.2": "/w/of", "openfaas/classic-watchdog:0.2.1": "/w/classic"}
+	if !reflect.DeepEqual(got.NamedContexts, wantNamed) {
+		t.Errorf("named contexts = %v, want %v", got.NamedContexts, wantNamed)
+	}
+	wantArgs := map[string]string{"GOPROXY": "https://mine", "WATCHDOG": "0.9.2", "PIP_INDEX_URL": "https://pypi.internal/simple/"}
+	if !reflect.DeepEqual(got.BuildArgs, wantArgs) {
+		t.Errorf("build args = %v, want %v", got.BuildArgs, wantArgs)
+	}
+	if cfg.BuildArgs["GOPROXY"] != "https://proxy.internal" {
+		t.Error("planning changed the installation's build arguments")
 	}
 }

@@ -1,19 +1,15 @@
 package template
 
 import (
-	"bytes"
 	"context"
-	"fmt"
-	"io"
-	"net"
-	"net/http"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
-	"syscall"
 	"testing"
 	"time"
+
+	"github.com/ofcbuild/ofc/internal/testenv"
 )
 
 const goHandler = `package function
@@ -31,147 +27,129 @@ func Handle(w http.ResponseWriter, r *http.Request) {
 }
 `
 
-// TestShippedGoTemplateBuildsOffline builds the prepared go template with
-// the same settings as its Dockerfile (no module proxy) using the Go
-// toolchain running the tests, then runs the result as the gateway would.
-func TestShippedGoTemplateBuildsOffline(t *testing.T) {
+const classicHandler = `package function
+
+import "fmt"
+
+// Handle greets whoever calls.
+func Handle(req []byte) string {
+	return fmt.Sprintf("Hello, Go. You said: %s", string(req))
+}
+`
+
+// goBuild builds the prepared context dir as the template's Dockerfile
+// does, with the Go toolchain running the tests, offline; env adds to the
+// settings. It returns the binary and the compiler's output.
+func goBuild(t *testing.T, dir string, env ...string) (string, string, error) {
+	t.Helper()
 	goBin, err := exec.LookPath("go")
 	if err != nil {
-		t.Fatalf("the go command is needed to build the template: %v", err)
+		testenv.Missing(t, "the go command builds the Go templates: "+err.Error())
 	}
-	repo := t.TempDir()
-	write(t, repo, map[string]string{
-		"greet/handler.go": goHandler,
-		"greet/go.mod":     "module handler\n\ngo 1.24\n",
-	})
 	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
 	defer cancel()
-	out := filepath.Join(t.TempDir(), "greet")
-	if _, err := Prepare(ctx, repo, "go", "greet", out); err != nil {
-		t.Fatalf("Prepare: %v", err)
-	}
-
 	bin := filepath.Join(t.TempDir(), "handler")
 	build := exec.CommandContext(ctx, goBin, "build", "-o", bin, ".")
-	build.Dir = out
-	build.Env = append(os.Environ(), "GOFLAGS=-mod=mod", "GOPROXY=off", "GOTOOLCHAIN=local", "GOWORK=off", "CGO_ENABLED=0")
-	if b, err := build.CombinedOutput(); err != nil {
-		t.Fatalf("go build: %v\n%s", err, b)
-	}
+	build.Dir = dir
+	build.Env = append(os.Environ(), "GOPROXY=off", "GOFLAGS=", "GOTOOLCHAIN=local", "CGO_ENABLED=0")
+	build.Env = append(build.Env, env...)
+	out, err := build.CombinedOutput()
+	return bin, string(out), err
+}
 
-	port := freePort(t)
-	var logs bytes.Buffer
-	run := exec.Command(bin)
-	run.Env = append(os.Environ(), "PORT="+port, "write_timeout=2s")
-	run.Stdout, run.Stderr = &logs, &logs
-	if err := run.Start(); err != nil {
-		t.Fatal(err)
+func prepare(t *testing.T, lang string, handler map[string]string) string {
+	t.Helper()
+	repo := t.TempDir()
+	files := map[string]string{}
+	for name, body := range handler {
+		files["fn/"+name] = body
 	}
-	exited := make(chan error, 1)
-	go func() { exited <- run.Wait() }()
-	t.Cleanup(func() {
-		if run.ProcessState == nil {
-			_ = run.Process.Kill()
-			<-exited
-		}
-	})
+	write(t, repo, files)
+	out := filepath.Join(t.TempDir(), "fn")
+	if _, err := Prepare(context.Background(), repo, lang, "fn", out); err != nil {
+		t.Fatalf("Prepare: %v", err)
+	}
+	return out
+}
 
-	base := "http://127.0.0.1:" + port
-	waitHealthy(t, base+"/_/health")
-	for _, tc := range []struct{ method, path, body, want string }{
-		{"GET", "/_/health", "", "OK"},
-		{"GET", "/_/ready", "", "OK"},
-		{"GET", "/", "", "hello GET / "},
-		{"POST", "/orders/1", "ping", "hello POST /orders/1 ping"},
-		{"POST", "/_/health", "x", "hello POST /_/health x"},
+// TestGolangMiddlewareBuilds builds handlers written for OpenFaaS's
+// golang-middleware, with their own go.mod and without one.
+func TestGolangMiddlewareBuilds(t *testing.T) {
+	for name, handler := range map[string]map[string]string{
+		"with go.mod":    {"handler.go": goHandler, "go.mod": "module handler/function\n\ngo 1.24.0\n"},
+		"without go.mod": {"handler.go": goHandler},
 	} {
-		code, body := call(t, tc.method, base+tc.path, tc.body)
-		if code != http.StatusOK || body != tc.want {
-			t.Errorf("%s %s = %d %q, want 200 %q", tc.method, tc.path, code, body, tc.want)
-		}
-	}
-
-	if err := run.Process.Signal(syscall.SIGTERM); err != nil {
-		t.Fatal(err)
-	}
-	select {
-	case err := <-exited:
-		if err != nil {
-			t.Errorf("exit after SIGTERM: %v\n%s", err, logs.String())
-		}
-	case <-time.After(10 * time.Second):
-		t.Fatalf("still running 10s after SIGTERM\n%s", logs.String())
-	}
-	if !strings.Contains(logs.String(), "stopped") {
-		t.Errorf("no graceful stop in the log:\n%s", logs.String())
+		t.Run(name, func(t *testing.T) {
+			if _, out, err := goBuild(t, prepare(t, "golang-middleware", handler)); err != nil {
+				t.Fatalf("go build: %v\n%s", err, out)
+			}
+		})
 	}
 }
 
-// TestShippedGoTemplateShowsCompileErrors checks that a broken handler
-// fails with the compiler's file:line message, which the build log shows.
-func TestShippedGoTemplateShowsCompileErrors(t *testing.T) {
-	goBin, err := exec.LookPath("go")
-	if err != nil {
-		t.Fatalf("the go command is needed to build the template: %v", err)
-	}
-	repo := t.TempDir()
-	write(t, repo, map[string]string{
-		"greet/handler.go": "package function\n\nimport \"net/http\"\n\nfunc Handle(w http.ResponseWriter, r *http.Request) {\n\tundefinedThing()\n}\n",
-		"greet/go.mod":     "module handler\n\ngo 1.24\n",
+// TestClassicGoAnswersOnStdout builds handlers written for OpenFaaS's
+// classic go template, as a module and in GOPATH mode as the Dockerfile
+// chooses, and runs them as the classic watchdog does: the body on
+// stdin, the answer on stdout.
+func TestClassicGoAnswersOnStdout(t *testing.T) {
+	t.Run("module", func(t *testing.T) {
+		dir := prepare(t, "go", map[string]string{"handler.go": classicHandler, "go.mod": "module handler/function\n\ngo 1.24.0\n"})
+		bin, out, err := goBuild(t, dir, "GO111MODULE=on")
+		if err != nil {
+			t.Fatalf("go build: %v\n%s", err, out)
+		}
+		checkStdout(t, bin)
 	})
-	out := filepath.Join(t.TempDir(), "greet")
-	if _, err := Prepare(context.Background(), repo, "go", "greet", out); err != nil {
-		t.Fatalf("Prepare: %v", err)
+	t.Run("GOPATH", func(t *testing.T) {
+		// The Dockerfile builds in /go/src/handler with GOPATH=/go when
+		// the handler has no go.mod.
+		gopath := t.TempDir()
+		dir := filepath.Join(gopath, "src", "handler")
+		if err := os.MkdirAll(filepath.Dir(dir), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.Rename(prepare(t, "go", map[string]string{"handler.go": classicHandler}), dir); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.Remove(filepath.Join(dir, "go.work")); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.Remove(filepath.Join(dir, "go.mod")); err != nil {
+			t.Fatal(err)
+		}
+		bin, out, err := goBuild(t, dir, "GO111MODULE=off", "GOPATH="+gopath)
+		if err != nil {
+			t.Fatalf("go build: %v\n%s", err, out)
+		}
+		checkStdout(t, bin)
+	})
+}
+
+func checkStdout(t *testing.T, bin string) {
+	t.Helper()
+	run := exec.Command(bin)
+	run.Stdin = strings.NewReader("ping")
+	out, err := run.Output()
+	if err != nil {
+		t.Fatalf("run: %v", err)
 	}
-	build := exec.Command(goBin, "build", "-o", filepath.Join(t.TempDir(), "handler"), ".")
-	build.Dir = out
-	build.Env = append(os.Environ(), "GOFLAGS=-mod=mod", "GOPROXY=off", "GOTOOLCHAIN=local", "GOWORK=off", "CGO_ENABLED=0")
-	b, err := build.CombinedOutput()
+	// The classic template prints with a final newline.
+	if string(out) != "Hello, Go. You said: ping\n" {
+		t.Errorf("stdout = %q", out)
+	}
+}
+
+// TestGoTemplateShowsCompileErrors checks that a broken handler fails with
+// the compiler's file:line message, which the build log shows.
+func TestGoTemplateShowsCompileErrors(t *testing.T) {
+	dir := prepare(t, "golang-middleware", map[string]string{
+		"handler.go": "package function\n\nimport \"net/http\"\n\nfunc Handle(w http.ResponseWriter, r *http.Request) {\n\tundefinedThing()\n}\n",
+	})
+	_, out, err := goBuild(t, dir)
 	if err == nil {
 		t.Fatal("a handler calling an undefined function built")
 	}
-	if !strings.Contains(string(b), "function/handler.go:6:2: undefined: undefinedThing") {
-		t.Errorf("compiler output does not point at the handler:\n%s", b)
+	if !strings.Contains(out, "handler.go:6:2: undefined: undefinedThing") {
+		t.Errorf("compiler output does not point at the handler:\n%s", out)
 	}
-}
-
-func freePort(t *testing.T) string {
-	t.Helper()
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer l.Close()
-	return fmt.Sprint(l.Addr().(*net.TCPAddr).Port)
-}
-
-func waitHealthy(t *testing.T, url string) {
-	t.Helper()
-	deadline := time.Now().Add(15 * time.Second)
-	for time.Now().Before(deadline) {
-		resp, err := http.Get(url)
-		if err == nil {
-			resp.Body.Close()
-			if resp.StatusCode == http.StatusOK {
-				return
-			}
-		}
-		time.Sleep(50 * time.Millisecond)
-	}
-	t.Fatalf("%s never answered 200", url)
-}
-
-func call(t *testing.T, method, url, body string) (int, string) {
-	t.Helper()
-	req, err := http.NewRequest(method, url, strings.NewReader(body))
-	if err != nil {
-		t.Fatal(err)
-	}
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		t.Fatalf("%s %s: %v", method, url, err)
-	}
-	defer resp.Body.Close()
-	b, _ := io.ReadAll(resp.Body)
-	return resp.StatusCode, string(b)
 }

@@ -157,12 +157,10 @@ func copyTemplate(ctx context.Context, repo fs.FS, lang, outDir string) (Context
 		return Context{}, fmt.Errorf("template %s: %w", own, err)
 	}
 
-	if _, err := fs.Stat(shipped, path.Join(shippedDir, lang)); err != nil {
-		return Context{}, fmt.Errorf("unknown template %q (available: %s; add %s/%s/ to the repository to bring your own)",
-			lang, strings.Join(available(repo), ", "), RepoDir, lang)
+	if _, err := fs.Stat(shipped, path.Join(shippedDir, lang)); err != nil || !langRe.MatchString(lang) {
+		return Context{}, unknown(lang, available(repo))
 	}
-	cp := &copier{fsys: shipped, what: "shipped template " + lang, rename: shippedRename}
-	if err := cp.copyTree(ctx, path.Join(shippedDir, lang), outDir); err != nil {
+	if err := copyShipped(ctx, lang, outDir); err != nil {
 		return Context{}, err
 	}
 	return Context{Dir: outDir, Dockerfile: "Dockerfile", From: "shipped template " + lang}, nil
@@ -183,7 +181,10 @@ func available(repo fs.FS) []string {
 	langs := []string{Dockerfile}
 	if entries, err := fs.ReadDir(shipped, shippedDir); err == nil {
 		for _, e := range entries {
-			langs = append(langs, e.Name())
+			// Folders not named as a language hold what templates share.
+			if langRe.MatchString(e.Name()) {
+				langs = append(langs, e.Name())
+			}
 		}
 	}
 	if repo != nil {
@@ -204,7 +205,10 @@ type meta struct {
 	Language      string `yaml:"language"`
 	FProcess      string `yaml:"fprocess"`
 	HandlerFolder string `yaml:"handler_folder"`
-	BuildOptions  []struct {
+	// Include names folders of _templates/_include copied into a shipped
+	// template's context, so that templates share files, not copies.
+	Include      []string `yaml:"ofc_include"`
+	BuildOptions []struct {
 		Name     string   `yaml:"name"`
 		Packages []string `yaml:"packages"`
 	} `yaml:"build_options"`

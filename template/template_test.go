@@ -2,9 +2,11 @@ package template
 
 import (
 	"context"
+	"maps"
 	"os"
 	"path/filepath"
 	"reflect"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -36,37 +38,63 @@ func exists(name string) bool {
 	return err == nil
 }
 
-func TestPrepareShippedGo(t *testing.T) {
-	repo := t.TempDir()
-	write(t, repo, map[string]string{
-		"api/handler.go": goHandler,
-		"api/go.mod":     "module handler\n\ngo 1.24\n",
-	})
-	out := filepath.Join(t.TempDir(), "api")
-	c, err := Prepare(context.Background(), repo, "go", "./api", out)
-	if err != nil {
-		t.Fatalf("Prepare: %v", err)
+// TestPrepareShippedTemplates checks the context each shipped template
+// makes: its files, the files it shares with others, the handler in its
+// function folder, and a watchdog stage the builder can stand in for.
+func TestPrepareShippedTemplates(t *testing.T) {
+	tests := []struct {
+		lang, fprocess, watchdog string
+		handler                  map[string]string
+		files                    []string
+	}{
+		{"golang-middleware", "./handler", OfWatchdog, map[string]string{"handler.go": goHandler},
+			[]string{"Dockerfile", "main.go", "go.mod", "go.work", "go-build.sh", "function/handler.go", "function/go.mod"}},
+		{"go", "./handler", ClassicWatchdog, map[string]string{"handler.go": "package function\n", "go.mod": "module handler/function\n"},
+			[]string{"Dockerfile", "main.go", "go.mod", "go.work", "go-build.sh", "function/handler.go", "function/go.mod"}},
+		{"node20", "node index.js", OfWatchdog, map[string]string{"handler.js": "module.exports = async () => 1\n"},
+			[]string{"Dockerfile", "index.js", "package.json", "npm-install.sh", "function/handler.js", "function/package.json"}},
+		{"python3-http", "python index.py", OfWatchdog, map[string]string{"handler.py": "def handle(event, context):\n    return None\n"},
+			[]string{"Dockerfile", "index.py", "ofc_server.py", "pip-install.sh", "function/handler.py", "function/requirements.txt"}},
+		{"python3-flask", "python index.py", OfWatchdog, map[string]string{"handler.py": "def handle(req):\n    return req\n"},
+			[]string{"Dockerfile", "index.py", "ofc_server.py", "pip-install.sh", "function/handler.py", "function/requirements.txt"}},
+		{"python3", "python3 index.py", ClassicWatchdog, map[string]string{"handler.py": "def handle(req):\n    return req\n"},
+			[]string{"Dockerfile", "index.py", "pip-install.sh", "function/handler.py", "function/requirements.txt"}},
 	}
-	if c.Dir != out || c.Dockerfile != "Dockerfile" || c.From != "shipped template go" || c.FProcess != "" {
-		t.Errorf("context = %+v", c)
-	}
-	for _, f := range []string{"Dockerfile", "main.go", "go.mod", "template.yml", "function/handler.go", "function/go.mod"} {
-		if !exists(filepath.Join(out, f)) {
-			t.Errorf("%s missing from the context", f)
-		}
-	}
-	if exists(filepath.Join(out, "go.mod.txt")) {
-		t.Error("go.mod.txt was copied under its stored name")
-	}
-	gomod := read(t, filepath.Join(out, "go.mod"))
-	if !strings.Contains(gomod, "require handler v0.0.0") || !strings.Contains(gomod, "replace handler => ./function") {
-		t.Errorf("go.mod =\n%s", gomod)
-	}
-	df := read(t, filepath.Join(out, "Dockerfile"))
-	for _, want := range []string{"FROM golang:1.26 AS build", "RUN --mount=type=cache,", "go build -o /handler .", "EXPOSE 8080", `CMD ["/handler"]`} {
-		if !strings.Contains(df, want) {
-			t.Errorf("Dockerfile lacks %q", want)
-		}
+	for _, tt := range tests {
+		t.Run(tt.lang, func(t *testing.T) {
+			repo := t.TempDir()
+			files := map[string]string{}
+			for name, body := range tt.handler {
+				files["fn/"+name] = body
+			}
+			write(t, repo, files)
+			out := filepath.Join(t.TempDir(), "fn")
+			c, err := Prepare(context.Background(), repo, tt.lang, "./fn", out)
+			if err != nil {
+				t.Fatalf("Prepare: %v", err)
+			}
+			if c.Dir != out || c.Dockerfile != "Dockerfile" || c.From != "shipped template "+tt.lang || c.FProcess != tt.fprocess {
+				t.Errorf("context = %+v", c)
+			}
+			for _, f := range tt.files {
+				if !exists(filepath.Join(out, f)) {
+					t.Errorf("%s missing from the context", f)
+				}
+			}
+			for name, body := range tt.handler {
+				if got := read(t, filepath.Join(out, "function", name)); got != body {
+					t.Errorf("function/%s = %q, want the handler's %q", name, got, body)
+				}
+			}
+			if exists(filepath.Join(out, "go.mod.txt")) || exists(filepath.Join(out, "function/go.mod.txt")) {
+				t.Error("go.mod.txt was copied under its stored name")
+			}
+			df := []byte(read(t, filepath.Join(out, "Dockerfile")))
+			kinds := slices.Collect(maps.Values(Watchdogs(df, nil)))
+			if !reflect.DeepEqual(kinds, []string{tt.watchdog}) {
+				t.Errorf("watchdog stages = %v, want one %s", kinds, tt.watchdog)
+			}
+		})
 	}
 }
 
@@ -108,13 +136,14 @@ func TestPrepareRepositoryTemplateWins(t *testing.T) {
 func TestPrepareRepositoryOnlyTemplate(t *testing.T) {
 	repo := t.TempDir()
 	write(t, repo, map[string]string{
-		"template/python3/Dockerfile": "FROM python\n",
-		"fn/index.py":                 "print(1)\n",
+		"template/ruby/Dockerfile": "FROM ruby\n",
+		"fn/index.rb":              "puts 1\n",
 	})
-	if _, err := Prepare(context.Background(), repo, "python3", "fn", filepath.Join(t.TempDir(), "fn")); err != nil {
+	if _, err := Prepare(context.Background(), repo, "ruby", "fn", filepath.Join(t.TempDir(), "fn")); err != nil {
 		t.Fatalf("Prepare: %v", err)
 	}
-	if got := Available(repo); !reflect.DeepEqual(got, []string{"dockerfile", "go", "python3"}) {
+	want := []string{"dockerfile", "go", "golang-middleware", "node20", "python3", "python3-flask", "python3-http", "ruby"}
+	if got := Available(repo); !reflect.DeepEqual(got, want) {
 		t.Errorf("Available = %v", got)
 	}
 }
@@ -175,7 +204,9 @@ func TestPrepareErrors(t *testing.T) {
 	tests := []struct {
 		name, lang, handler, want string
 	}{
-		{"unknown lang", "python3", "plain", `unknown template "python3" (available: bad, dockerfile, empty, go; add template/python3/ to the repository to bring your own)`},
+		{"unknown lang", "ruby", "plain", `unknown template "ruby" (available: bad, dockerfile, empty, go, golang-middleware, node20, python3, python3-flask, python3-http); to use your own, add it to the repository as template/ruby/ (faas-cli template pull puts it there)`},
+		{"retired lang", "python", "plain", `template "python" was retired by OpenFaaS (Python 2.7 is end of life): move to python3, the nearest current template (available: bad, dockerfile, empty, go, golang-middleware, node20, python3, python3-flask, python3-http); to use your own, add it to the repository as template/python/ (faas-cli template pull puts it there)`},
+		{"shared folder is not a language", "_include", "plain", `"_include" is not a template name`},
 		{"lang with a path", "../go", "plain", `"../go" is not a template name`},
 		{"handler outside", "go", "../x", `handler "../x" is outside the repository`},
 		{"no Dockerfile in handler", "dockerfile", "plain", `handler "plain" has no Dockerfile: lang "dockerfile" builds the Dockerfile in the handler folder`},

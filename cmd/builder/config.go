@@ -49,7 +49,20 @@ type config struct {
 	ForkPreviews pipeline.Namespaces
 	// SecretsDir holds the repositories' build secrets,
 	// <dir>/<owner>/<repo>/<id>; "" configures none.
-	SecretsDir  string
+	SecretsDir string
+	// WatchdogDir holds the service's watchdogs, of-watchdog/fwatchdog and
+	// classic-watchdog/fwatchdog, which builds get in place of OpenFaaS's
+	// images; by default the folder watchdog next to the builder.
+	WatchdogDir string
+	// CAFile is a PEM bundle handed to every build (CABundle its
+	// contents), for package registries behind a TLS proxy.
+	CAFile   string
+	CABundle []byte
+	// NPMRegistry, PipIndexURL and GoProxy are the package registries of
+	// the installation, handed to the templates as build arguments.
+	NPMRegistry string
+	PipIndexURL string
+	GoProxy     string
 	Parallelism int
 	// LogMaxBytes bounds each stream of a build's stored log.
 	LogMaxBytes int
@@ -104,6 +117,11 @@ func readConfig(look envconfig.Lookup) (config, error) {
 		StackFiles:       r.Pairs("OFC_STACK_FILES"),
 		ForkPreviews:     pipeline.ParseNamespaces(r.String("OFC_FORK_PREVIEWS", "")),
 		SecretsDir:       r.String("OFC_BUILD_SECRETS_DIR", ""),
+		WatchdogDir:      r.String("OFC_WATCHDOG_DIR", ""),
+		CAFile:           r.String("OFC_BUILD_CA_FILE", ""),
+		NPMRegistry:      r.String("OFC_NPM_REGISTRY", ""),
+		PipIndexURL:      r.String("OFC_PIP_INDEX_URL", ""),
+		GoProxy:          r.String("OFC_GOPROXY", ""),
 		Parallelism:      r.Int("OFC_BUILD_PARALLELISM", 2),
 		LogMaxBytes:      r.Int("OFC_LOG_MAX_BYTES", 4<<20),
 		LogRetention:     r.Duration("OFC_LOG_RETENTION", 30*24*time.Hour),
@@ -136,5 +154,6 @@ func readConfig(look envconfig.Lookup) (config, error) {
 	if (c.GitHubAppID != 0) != (c.GitHubAppKeyFile != "") {
 		appErr = errors.New("OFC_GITHUB_APP_ID and OFC_GITHUB_APP_PRIVATE_KEY_FILE go together: set both for GitHub App mode, or neither")
 	}
-	return c, errors.Join(r.Err(), err, appErr, keyErr, dirErr)
+	tmplErr := c.readTemplateSettings()
+	return c, errors.Join(r.Err(), err, appErr, keyErr, dirErr, tmplErr)
 }

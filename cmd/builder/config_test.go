@@ -11,6 +11,7 @@ import (
 func TestReadConfig(t *testing.T) {
 	c, err := readConfig(envconfig.Map(map[string]string{
 		"OFC_GATEWAY_PASSWORD": "pw",
+		"OFC_WATCHDOG_DIR":     watchdogDir(t),
 		"OFC_STACK_FILES":      "acme/mobile=mobile.yml,acme/web=functions/stack.yml",
 		"OFC_FORK_PREVIEWS":    "acme/web, Bob",
 	}))
@@ -60,7 +61,7 @@ func TestReadConfigStalePreviewJob(t *testing.T) {
 		{name: "bad ttl", env: map[string]string{"OFC_PREVIEW_TTL": "a week"}, errNames: "OFC_PREVIEW_TTL"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			env := map[string]string{"OFC_GATEWAY_PASSWORD": "pw"}
+			env := map[string]string{"OFC_GATEWAY_PASSWORD": "pw", "OFC_WATCHDOG_DIR": watchdogDir(t)}
 			for k, v := range tc.env {
 				env[k] = v
 			}

@@ -18,7 +18,7 @@ func TestStatusLinkIsSignedForTheBuild(t *testing.T) {
 	if err := os.WriteFile(keyFile, []byte(strings.Repeat("0123456789abcdef", 4)+"\n"), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	cfg, err := readConfig(envconfig.Map(map[string]string{"OFC_GATEWAY_PASSWORD": "p",
+	cfg, err := readConfig(envconfig.Map(map[string]string{"OFC_GATEWAY_PASSWORD": "p", "OFC_WATCHDOG_DIR": watchdogDir(t),
 		"OFC_PUBLIC_URL": "https://ofc.example.com/", "OFC_LINK_KEY_FILE": keyFile, "OFC_LINK_TTL": "1h"}))
 	if err != nil {
 		t.Fatal(err)
@@ -43,7 +43,7 @@ func TestStatusLinkIsSignedForTheBuild(t *testing.T) {
 }
 
 func TestStatusLinkWithoutKey(t *testing.T) {
-	cfg, err := readConfig(envconfig.Map(map[string]string{"OFC_GATEWAY_PASSWORD": "p"}))
+	cfg, err := readConfig(envconfig.Map(map[string]string{"OFC_GATEWAY_PASSWORD": "p", "OFC_WATCHDOG_DIR": watchdogDir(t)}))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -53,7 +53,7 @@ func TestStatusLinkWithoutKey(t *testing.T) {
 	if got := statusLink(cfg)(7); got != "http://127.0.0.1:8080/builds/7" {
 		t.Errorf("link without a key = %q, want the page unsigned", got)
 	}
-	_, err = readConfig(envconfig.Map(map[string]string{"OFC_GATEWAY_PASSWORD": "p", "OFC_LINK_TTL": "0s"}))
+	_, err = readConfig(envconfig.Map(map[string]string{"OFC_GATEWAY_PASSWORD": "p", "OFC_WATCHDOG_DIR": watchdogDir(t), "OFC_LINK_TTL": "0s"}))
 	if err == nil || !strings.Contains(err.Error(), "OFC_LINK_TTL") {
 		t.Errorf("OFC_LINK_TTL=0: %v, want an error", err)
 	}

@@ -56,7 +56,7 @@ func run(ctx context.Context, look func(string) (string, bool)) error {
 	defer q.Close()
 
 	bk, err := buildkit.New(ctx, buildkit.Config{Addr: cfg.BuildKitAddr, Insecure: cfg.RegistryInsecure, Parallel: cfg.Parallelism,
-		Registry: cfg.Registry, Username: cfg.RegistryUser, Password: cfg.RegistryPassword})
+		Registry: cfg.Registry, Username: cfg.RegistryUser, Password: cfg.RegistryPassword, CABundle: cfg.CABundle})
 	if err != nil {
 		return err
 	}
@@ -93,9 +93,10 @@ func run(ctx context.Context, look func(string) (string, bool)) error {
 	red := redactor(cfg)
 	recorder := logs.New(logs.Config{Store: st, Publisher: q, Redactor: red, MaxBytes: cfg.LogMaxBytes, Logger: log})
 	runner, err := pipeline.NewRunner(pipeline.RunnerConfig{
-		Store:        st,
-		Source:       source.New(source.Config{Tokens: redactedTokens{reporter, red}}),
-		Planner:      plan.New(plan.Config{ImageRef: reg.Ref, StackFile: cfg.StackFile, StackFiles: cfg.StackFiles}),
+		Store:  st,
+		Source: source.New(source.Config{Tokens: redactedTokens{reporter, red}}),
+		Planner: plan.New(plan.Config{ImageRef: reg.Ref, StackFile: cfg.StackFile, StackFiles: cfg.StackFiles,
+			BuildArgs: cfg.buildArgs(), Watchdogs: cfg.watchdogs()}),
 		Builder:      bk,
 		Deployer:     gw,
 		Reporter:     reporter,

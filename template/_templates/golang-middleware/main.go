@@ -1,6 +1,5 @@
-// Command handler serves a function over HTTP the way the OpenFaaS
-// watchdog would: health and readiness on /_/health and /_/ready, every
-// other request to the function's Handle.
+// Command handler serves the function's Handle on 127.0.0.1:8082, where
+// the watchdog in front of it (http mode) sends every request.
 package main
 
 import (
@@ -10,67 +9,57 @@ import (
 	"net/http"
 	"os"
 	"os/signal"
+	"strconv"
 	"syscall"
 	"time"
 
-	function "handler"
+	"handler/function"
 )
 
-func main() {
-	port := os.Getenv("PORT")
-	if port == "" {
-		port = "8080"
-	}
-	grace := duration("write_timeout", 10*time.Second)
+const defaultTimeout = 10 * time.Second
 
-	mux := http.NewServeMux()
-	mux.HandleFunc("GET /_/health", ok)
-	mux.HandleFunc("GET /_/ready", ok)
-	mux.HandleFunc("/", function.Handle)
+func main() {
+	readTimeout := duration(os.Getenv("read_timeout"), defaultTimeout)
+	writeTimeout := duration(os.Getenv("write_timeout"), defaultTimeout)
+	healthInterval := duration(os.Getenv("healthcheck_interval"), writeTimeout)
 
 	srv := &http.Server{
-		Addr:              ":" + port,
-		Handler:           mux,
-		ReadHeaderTimeout: 10 * time.Second,
+		Addr:           "127.0.0.1:8082",
+		Handler:        http.HandlerFunc(function.Handle),
+		ReadTimeout:    readTimeout,
+		WriteTimeout:   writeTimeout,
+		MaxHeaderBytes: 1 << 20,
 	}
-	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGTERM, os.Interrupt)
+	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGTERM)
 	defer stop()
 
 	errc := make(chan error, 1)
 	go func() { errc <- srv.ListenAndServe() }()
-	log.Printf("listening on :%s", port)
 
 	select {
 	case err := <-errc:
-		log.Fatalf("serve: %v", err)
+		log.Fatalf("[entrypoint] serve: %v", err)
 	case <-ctx.Done():
 	}
-	// Requests in flight get until write_timeout to finish, so that a
-	// rolling update does not cut them off.
-	shutdown, cancel := context.WithTimeout(context.Background(), grace)
+	// The watchdog stops sending new requests once SIGTERM arrives and
+	// waits healthcheck_interval; requests it already sent finish here.
+	log.Printf("[entrypoint] SIGTERM: no connections in: %s", healthInterval)
+	time.Sleep(healthInterval)
+	shutdown, cancel := context.WithTimeout(context.Background(), writeTimeout)
 	defer cancel()
 	if err := srv.Shutdown(shutdown); err != nil && !errors.Is(err, context.DeadlineExceeded) {
-		log.Printf("shutdown: %v", err)
+		log.Printf("[entrypoint] shutdown: %v", err)
 	}
-	log.Printf("stopped")
+	log.Printf("[entrypoint] exiting")
 }
 
-func ok(w http.ResponseWriter, _ *http.Request) {
-	w.WriteHeader(http.StatusOK)
-	_, _ = w.Write([]byte("OK"))
-}
-
-// duration reads an environment variable as a Go duration ("10s") or a
-// number of seconds, as the watchdog does.
-func duration(name string, def time.Duration) time.Duration {
-	v := os.Getenv(name)
-	if v == "" {
-		return def
+// duration reads a number of seconds ("10") or a Go duration ("10s"), as
+// the watchdog reads its own timeouts.
+func duration(v string, def time.Duration) time.Duration {
+	if n, err := strconv.Atoi(v); err == nil && n >= 0 {
+		return time.Duration(n) * time.Second
 	}
 	if d, err := time.ParseDuration(v); err == nil {
-		return d
-	}
-	if d, err := time.ParseDuration(v + "s"); err == nil {
 		return d
 	}
 	return def
