@@ -10,6 +10,9 @@ type FunctionSpec struct {
 	DeployName string
 	// Lang is the template the function is built from.
 	Lang string
+	// TemplateFrom says where the template came from, for the build's
+	// log: "shipped template node20", "template/node20 in the repository".
+	TemplateFrom string
 
 	// ContextDir is the prepared build context (template plus handler).
 	ContextDir string

@@ -80,6 +80,9 @@ func (r *Runner) buildAndDeploy(ctx context.Context, log *slog.Logger, ev Event,
 		return StepBuild, err
 	}
 	spec.Secrets = secrets
+	if spec.TemplateFrom != "" {
+		tail.Line(ctx, fb.BuildID, spec.Name, StepBuild, "building "+spec.Lang+" from the "+spec.TemplateFrom)
+	}
 	w := NewLineWriter(ctx, tail, fb.BuildID, spec.Name, StepBuild)
 	digest, err := r.cfg.Builder.Build(ctx, spec, w)
 	w.Close()

@@ -41,6 +41,9 @@ type Config struct {
 	// package registries (NPM_CONFIG_REGISTRY, PIP_INDEX_URL, GOPROXY);
 	// a function's own build_args win over them.
 	BuildArgs map[string]string
+	// TemplatesDir holds the installation's own templates, one folder per
+	// language, offered to every repository after its own; "" for none.
+	TemplatesDir string
 	// Watchdogs are folders holding the service's watchdog binary
 	// (fwatchdog at their root), keyed by kind (template.OfWatchdog,
 	// template.ClassicWatchdog). A Dockerfile stage FROM one of
@@ -112,7 +115,7 @@ func (p *Planner) function(ctx context.Context, ev pipeline.Event, s *stack.Stac
 	if s.Dir != "." {
 		handler = s.Path(fn.Handler)
 	}
-	c, err := template.Prepare(ctx, srcDir, fn.Lang, handler, filepath.Join(workDir, fn.Name))
+	c, err := template.Templates{Dir: p.cfg.TemplatesDir}.Prepare(ctx, srcDir, fn.Lang, handler, filepath.Join(workDir, fn.Name))
 	if err != nil {
 		return pipeline.FunctionSpec{}, fail(err)
 	}
@@ -140,6 +143,7 @@ func (p *Planner) function(ctx context.Context, ev pipeline.Event, s *stack.Stac
 		Name:          fn.Name,
 		DeployName:    DeployName(ev.Repo.Owner, ev.Repo.Name, ev.PreviewBranch(), fn.Name),
 		Lang:          fn.Lang,
+		TemplateFrom:  c.From,
 		ContextDir:    c.Dir,
 		Dockerfile:    c.Dockerfile,
 		BuildArgs:     args,

@@ -119,7 +119,7 @@ func TestPlan(t *testing.T) {
 	}
 	want := []pipeline.FunctionSpec{
 		{
-			Name: "api", DeployName: DeployName("Alex", "My.Functions", "", "api"), Lang: "go",
+			Name: "api", DeployName: DeployName("Alex", "My.Functions", "", "api"), Lang: "go", TemplateFrom: "shipped template go",
 			ContextDir: filepath.Join(work, "api"), Dockerfile: "Dockerfile",
 			BuildArgs: map[string]string{"MODE": "prod"},
 			Image:     "127.0.0.1:5000/alex/my.functions/api:" + commit,
@@ -136,14 +136,14 @@ func TestPlan(t *testing.T) {
 			},
 		},
 		{
-			Name: "job", DeployName: DeployName("Alex", "My.Functions", "", "job"), Lang: "py",
+			Name: "job", DeployName: DeployName("Alex", "My.Functions", "", "job"), Lang: "py", TemplateFrom: "template/py in the repository",
 			ContextDir: filepath.Join(work, "job"), Dockerfile: "Dockerfile",
 			BuildArgs:  map[string]string{"ADDITIONAL_PACKAGE": "curl make gcc git"},
 			Image:      "127.0.0.1:5000/alex/my.functions/job:" + commit,
 			Deployment: pipeline.Deployment{EnvProcess: "python3 main.py", Labels: withProduction(nil), Annotations: withProduction(nil)},
 		},
 		{
-			Name: "web", DeployName: DeployName("Alex", "My.Functions", "", "web"), Lang: "dockerfile",
+			Name: "web", DeployName: DeployName("Alex", "My.Functions", "", "web"), Lang: "dockerfile", TemplateFrom: "Dockerfile in the handler",
 			ContextDir: filepath.Join(work, "web"), Dockerfile: "Dockerfile",
 			BuildSecrets: []string{"cert.pem", "npm_token"},
 			Image:        "127.0.0.1:5000/alex/my.functions/web:" + commit,

@@ -19,6 +19,8 @@ import (
 	"strings"
 
 	"gopkg.in/yaml.v3"
+
+	"github.com/ofcbuild/ofc/pipeline"
 )
 
 // Dockerfile is the language whose build context is the handler folder
@@ -70,6 +72,21 @@ type Context struct {
 // the user's (unknown template, missing Dockerfile, a link out of the
 // repository) unless outDir cannot be written.
 func Prepare(ctx context.Context, repoDir, lang, handlerDir, outDir string) (Context, error) {
+	return Templates{}.Prepare(ctx, repoDir, lang, handlerDir, outDir)
+}
+
+// Templates are the templates offered beyond a repository's own.
+type Templates struct {
+	// Dir holds the installation's templates, one folder per language as
+	// in a repository's template/, offered to every repository: a team's
+	// own base images or handler wrappers. A repository's template of the
+	// same name wins over it; it wins over a shipped one. "" adds none.
+	Dir string
+}
+
+// Prepare is the package's Prepare, with the installation's templates
+// looked up after the repository's own and before the shipped ones.
+func (t Templates) Prepare(ctx context.Context, repoDir, lang, handlerDir, outDir string) (Context, error) {
 	if !langRe.MatchString(lang) {
 		return Context{}, fmt.Errorf("%q is not a template name", lang)
 	}
@@ -114,7 +131,12 @@ func Prepare(ctx context.Context, repoDir, lang, handlerDir, outDir string) (Con
 		return Context{Dir: outDir, Dockerfile: "Dockerfile", From: "Dockerfile in the handler"}, nil
 	}
 
-	c, err := copyTemplate(ctx, repo, lang, outDir)
+	inst, closeInst, err := t.open()
+	if err != nil {
+		return Context{}, err
+	}
+	defer closeInst()
+	c, err := copyTemplate(ctx, repo, inst, lang, outDir)
 	if err != nil {
 		return Context{}, err
 	}
@@ -136,29 +158,37 @@ func Prepare(ctx context.Context, repoDir, lang, handlerDir, outDir string) (Con
 	return c, nil
 }
 
-// copyTemplate copies the template for lang into outDir, the repository's
-// own before a shipped one.
-func copyTemplate(ctx context.Context, repo fs.FS, lang, outDir string) (Context, error) {
-	own := path.Join(RepoDir, lang)
-	st, err := fs.Stat(repo, own)
-	switch {
-	case err == nil && st.IsDir():
-		cp := &copier{fsys: repo, what: "template " + own}
-		if err := cp.copyTree(ctx, own, outDir); err != nil {
-			return Context{}, err
-		}
-		if p := problem(os.DirFS(outDir), "Dockerfile", false); p != "" {
-			return Context{}, fmt.Errorf("template %s has no Dockerfile", own)
-		}
-		return Context{Dir: outDir, Dockerfile: "Dockerfile", From: own + " in the repository"}, nil
-	case escapes(err):
-		return Context{}, fmt.Errorf("template %s leads outside the repository through a symbolic link", own)
-	case err != nil && !errors.Is(err, fs.ErrNotExist):
-		return Context{}, fmt.Errorf("template %s: %w", own, err)
+// open is the installation's templates folder, nil when there is none,
+// and what closes it.
+func (t Templates) open() (fs.FS, func(), error) {
+	if t.Dir == "" {
+		return nil, func() {}, nil
 	}
+	root, err := os.OpenRoot(t.Dir)
+	if err != nil {
+		// The installation's, not the user's: worth trying again.
+		return nil, func() {}, pipeline.Transient(fmt.Errorf("installation templates: %w", err))
+	}
+	return root.FS(), func() { root.Close() }, nil
+}
 
+// copyTemplate copies the template for lang into outDir: the repository's
+// own, else the installation's (inst, which may be nil), else a shipped
+// one.
+func copyTemplate(ctx context.Context, repo, inst fs.FS, lang, outDir string) (Context, error) {
+	own := path.Join(RepoDir, lang)
+	c, found, err := copyFolder(ctx, repo, own, outDir, own+" in the repository")
+	if found || err != nil {
+		return c, err
+	}
+	if inst != nil {
+		c, found, err := copyFolder(ctx, inst, lang, outDir, "installation's template "+lang)
+		if found || err != nil {
+			return c, err
+		}
+	}
 	if _, err := fs.Stat(shipped, path.Join(shippedDir, lang)); err != nil || !langRe.MatchString(lang) {
-		return Context{}, unknown(lang, available(repo))
+		return Context{}, unknown(lang, available(repo, inst))
 	}
 	if err := copyShipped(ctx, lang, outDir); err != nil {
 		return Context{}, err
@@ -166,18 +196,42 @@ func copyTemplate(ctx context.Context, repo fs.FS, lang, outDir string) (Context
 	return Context{Dir: outDir, Dockerfile: "Dockerfile", From: "shipped template " + lang}, nil
 }
 
-// Available lists the languages a repository can use: "dockerfile", its
-// own templates and the shipped ones, sorted.
-func Available(repoDir string) []string {
-	root, err := os.OpenRoot(repoDir)
-	if err != nil {
-		return available(nil)
+// copyFolder copies the template folder dir of fsys into outDir when it
+// exists (found); what names it in the log and in errors.
+func copyFolder(ctx context.Context, fsys fs.FS, dir, outDir, what string) (c Context, found bool, err error) {
+	st, err := fs.Stat(fsys, dir)
+	switch {
+	case err == nil && st.IsDir():
+		cp := &copier{fsys: fsys, what: "template " + dir}
+		if err := cp.copyTree(ctx, dir, outDir); err != nil {
+			return Context{}, true, err
+		}
+		if p := problem(os.DirFS(outDir), "Dockerfile", false); p != "" {
+			return Context{}, true, fmt.Errorf("%s has no Dockerfile", what)
+		}
+		return Context{Dir: outDir, Dockerfile: "Dockerfile", From: what}, true, nil
+	case escapes(err):
+		return Context{}, true, fmt.Errorf("%s leads outside its folder through a symbolic link", what)
+	case err != nil && !errors.Is(err, fs.ErrNotExist):
+		return Context{}, true, fmt.Errorf("%s: %w", what, err)
 	}
-	defer root.Close()
-	return available(root.FS())
+	return Context{}, false, nil
 }
 
-func available(repo fs.FS) []string {
+// Available lists the languages a repository can use: "dockerfile", its
+// own templates, the installation's and the shipped ones, sorted.
+func (t Templates) Available(repoDir string) []string {
+	inst, closeInst, _ := t.open()
+	defer closeInst()
+	root, err := os.OpenRoot(repoDir)
+	if err != nil {
+		return available(nil, inst)
+	}
+	defer root.Close()
+	return available(root.FS(), inst)
+}
+
+func available(repo, inst fs.FS) []string {
 	langs := []string{Dockerfile}
 	if entries, err := fs.ReadDir(shipped, shippedDir); err == nil {
 		for _, e := range entries {
@@ -187,8 +241,14 @@ func available(repo fs.FS) []string {
 			}
 		}
 	}
-	if repo != nil {
-		if entries, err := fs.ReadDir(repo, RepoDir); err == nil {
+	for _, dir := range []struct {
+		fsys fs.FS
+		name string
+	}{{repo, RepoDir}, {inst, "."}} {
+		if dir.fsys == nil {
+			continue
+		}
+		if entries, err := fs.ReadDir(dir.fsys, dir.name); err == nil {
 			for _, e := range entries {
 				if e.IsDir() && langRe.MatchString(e.Name()) {
 					langs = append(langs, e.Name())

@@ -2,6 +2,7 @@ package template
 
 import (
 	"context"
+	"github.com/ofcbuild/ofc/pipeline"
 	"maps"
 	"os"
 	"path/filepath"
@@ -143,7 +144,7 @@ func TestPrepareRepositoryOnlyTemplate(t *testing.T) {
 		t.Fatalf("Prepare: %v", err)
 	}
 	want := []string{"dockerfile", "go", "golang-middleware", "node20", "python3", "python3-flask", "python3-http", "ruby"}
-	if got := Available(repo); !reflect.DeepEqual(got, want) {
+	if got := (Templates{}).Available(repo); !reflect.DeepEqual(got, want) {
 		t.Errorf("Available = %v", got)
 	}
 }
@@ -210,7 +211,7 @@ func TestPrepareErrors(t *testing.T) {
 		{"lang with a path", "../go", "plain", `"../go" is not a template name`},
 		{"handler outside", "go", "../x", `handler "../x" is outside the repository`},
 		{"no Dockerfile in handler", "dockerfile", "plain", `handler "plain" has no Dockerfile: lang "dockerfile" builds the Dockerfile in the handler folder`},
-		{"repository template without Dockerfile", "empty", "plain", `template template/empty has no Dockerfile`},
+		{"repository template without Dockerfile", "empty", "plain", `template/empty in the repository has no Dockerfile`},
 		{"handler folder outside the template", "bad", "plain", `template "bad": handler_folder "../../x" is not a folder inside the template`},
 		{"link to a file outside", "go", "leaky", `handler "leaky": leaky/secret.txt is a symbolic link that leads outside the repository`},
 		{"handler is a link outside", "dockerfile", "linked", `handler "linked" leads outside the repository through a symbolic link`},
@@ -285,5 +286,48 @@ func must(t *testing.T, err error) {
 	t.Helper()
 	if err != nil {
 		t.Fatal(err)
+	}
+}
+
+// TestInstallationTemplates: an installation's templates are offered to
+// every repository, after the repository's own and before the shipped
+// ones.
+func TestInstallationTemplates(t *testing.T) {
+	inst := t.TempDir()
+	write(t, inst, map[string]string{
+		"node20/Dockerfile":       "FROM node:20-bookworm-slim\n# the team's own\n",
+		"node20/template.yml":     "language: node20\nfprocess: node index.js\n",
+		"acme-node/Dockerfile":    "FROM node:20-bookworm-slim\n",
+		"acme-node/function/skel": "x",
+	})
+	repo := t.TempDir()
+	write(t, repo, map[string]string{
+		"fn/handler.js":                 "module.exports = async () => 1\n",
+		"template/acme-node/Dockerfile": "FROM scratch\n# the repository's own\n",
+	})
+	ts := Templates{Dir: inst}
+	for lang, from := range map[string]string{
+		"node20":    "installation's template node20",
+		"acme-node": "template/acme-node in the repository",
+		"python3":   "shipped template python3",
+	} {
+		c, err := ts.Prepare(context.Background(), repo, lang, "fn", filepath.Join(t.TempDir(), "fn"))
+		if err != nil {
+			t.Fatalf("%s: %v", lang, err)
+		}
+		if c.From != from {
+			t.Errorf("%s came from the %s, want the %s", lang, c.From, from)
+		}
+		if !exists(filepath.Join(c.Dir, "function", "handler.js")) {
+			t.Errorf("%s: the handler is not in the function folder", lang)
+		}
+	}
+	want := []string{"acme-node", "dockerfile", "go", "golang-middleware", "node20", "python3", "python3-flask", "python3-http"}
+	if got := ts.Available(repo); !reflect.DeepEqual(got, want) {
+		t.Errorf("Available = %v, want %v", got, want)
+	}
+	_, err := Templates{Dir: filepath.Join(inst, "missing")}.Prepare(context.Background(), repo, "node20", "fn", filepath.Join(t.TempDir(), "fn"))
+	if !pipeline.IsTransient(err) {
+		t.Errorf("a missing installation folder gave %v, want a transient error: it is not the user's", err)
 	}
 }

@@ -54,6 +54,8 @@ type config struct {
 	// classic-watchdog/fwatchdog, which builds get in place of OpenFaaS's
 	// images; by default the folder watchdog next to the builder.
 	WatchdogDir string
+	// TemplatesDir holds the installation's own templates; "" for none.
+	TemplatesDir string
 	// CAFile is a PEM bundle handed to every build (CABundle its
 	// contents), for package registries behind a TLS proxy.
 	CAFile   string
@@ -118,6 +120,7 @@ func readConfig(look envconfig.Lookup) (config, error) {
 		ForkPreviews:     pipeline.ParseNamespaces(r.String("OFC_FORK_PREVIEWS", "")),
 		SecretsDir:       r.String("OFC_BUILD_SECRETS_DIR", ""),
 		WatchdogDir:      r.String("OFC_WATCHDOG_DIR", ""),
+		TemplatesDir:     r.String("OFC_TEMPLATES_DIR", ""),
 		CAFile:           r.String("OFC_BUILD_CA_FILE", ""),
 		NPMRegistry:      r.String("OFC_NPM_REGISTRY", ""),
 		PipIndexURL:      r.String("OFC_PIP_INDEX_URL", ""),

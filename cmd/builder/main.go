@@ -96,7 +96,7 @@ func run(ctx context.Context, look func(string) (string, bool)) error {
 		Store:  st,
 		Source: source.New(source.Config{Tokens: redactedTokens{reporter, red}}),
 		Planner: plan.New(plan.Config{ImageRef: reg.Ref, StackFile: cfg.StackFile, StackFiles: cfg.StackFiles,
-			BuildArgs: cfg.buildArgs(), Watchdogs: cfg.watchdogs()}),
+			BuildArgs: cfg.buildArgs(), Watchdogs: cfg.watchdogs(), TemplatesDir: cfg.TemplatesDir}),
 		Builder:      bk,
 		Deployer:     gw,
 		Reporter:     reporter,

@@ -15,7 +15,7 @@ import (
 const watchdogBinary = "fwatchdog"
 
 // readTemplateSettings completes and checks what the templates get from
-// the installation: the watchdogs, the CA bundle. A builder that lacks
+// the installation: the watchdogs, its own templates, the CA bundle. A builder that lacks
 // them would fail every build, so it refuses to start instead.
 func (c *config) readTemplateSettings() error {
 	var errs []error
@@ -31,6 +31,11 @@ func (c *config) readTemplateSettings() error {
 		st, err := os.Stat(bin)
 		if err != nil || !st.Mode().IsRegular() || st.Mode().Perm()&0o111 == 0 {
 			errs = append(errs, fmt.Errorf("OFC_WATCHDOG_DIR=%q: %s is not an executable file (make build puts the watchdogs there)", c.WatchdogDir, bin))
+		}
+	}
+	if c.TemplatesDir != "" {
+		if st, err := os.Stat(c.TemplatesDir); err != nil || !st.IsDir() {
+			errs = append(errs, fmt.Errorf("OFC_TEMPLATES_DIR=%q: not a directory", c.TemplatesDir))
 		}
 	}
 	if c.CAFile != "" {

@@ -58,8 +58,9 @@ func TestReadTemplateSettings(t *testing.T) {
 	}
 	_, err = readConfig(envconfig.Map(map[string]string{
 		"OFC_GATEWAY_PASSWORD": "pw", "OFC_WATCHDOG_DIR": t.TempDir(), "OFC_BUILD_CA_FILE": notPEM,
+		"OFC_TEMPLATES_DIR": filepath.Join(t.TempDir(), "nope"),
 	}))
-	for _, want := range []string{"of-watchdog/fwatchdog is not an executable file", "classic-watchdog/fwatchdog is not an executable file", "holds no PEM certificate"} {
+	for _, want := range []string{"of-watchdog/fwatchdog is not an executable file", "classic-watchdog/fwatchdog is not an executable file", "holds no PEM certificate", "OFC_TEMPLATES_DIR"} {
 		if err == nil || !strings.Contains(err.Error(), want) {
 			t.Errorf("error %v does not say %q", err, want)
 		}
