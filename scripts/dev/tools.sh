@@ -14,6 +14,10 @@ install_packages() {
 	# The seeded images need a busybox that runs without a libc.
 	dpkg-query -W -f='${Status}' busybox-static 2>/dev/null | grep -q 'ok installed' ||
 		missing+=(busybox-static)
+	# The Debian, Node.js and Python images start from a debootstrap,
+	# checked against Debian's archive key.
+	command -v debootstrap >/dev/null || missing+=(debootstrap)
+	[[ -s /usr/share/keyrings/debian-archive-keyring.gpg ]] || missing+=(debian-archive-keyring)
 	pg_bin >/dev/null || missing+=(postgresql)
 	# localfaas runs functions in containerd, on a CNI bridge.
 	if ! command -v containerd >/dev/null || ! command -v containerd-shim-runc-v2 >/dev/null; then

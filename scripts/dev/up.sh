@@ -195,6 +195,9 @@ write_env() {
 		export OFC_GATEWAY_URL='http://$GATEWAY_ADDR'
 		export OFC_GATEWAY_USER='admin'
 		export OFC_GATEWAY_PASSWORD='$(gateway_password)'
+		# Builds reach package registries through this machine's TLS
+		# proxy, whose CA is in its trust store.
+		export OFC_BUILD_CA_FILE='/etc/ssl/certs/ca-certificates.crt'
 	EOF
 	mv "$DEV/env.tmp" "$DEV/env"
 }
