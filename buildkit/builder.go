@@ -43,6 +43,11 @@ type Config struct {
 	// pushes to Registry (a host, "registry.example.com") with, and pulls
 	// base images from it with; both empty push anonymously.
 	Registry, Username, Password string
+	// NoCache ignores BuildKit's layer cache, as `docker build --no-cache`
+	// does: every step runs again. Cache mounts (RUN --mount=type=cache,
+	// such as the npm cache or Go's module and build caches) keep their
+	// contents. For measuring cold builds; the service leaves it off.
+	NoCache bool
 }
 
 // Builder builds and pushes images with buildkitd. It implements
@@ -150,6 +155,11 @@ func (b *Builder) solveOpt(spec pipeline.FunctionSpec) (client.SolveOpt, error) 
 	}
 
 	attrs := map[string]string{"filename": filepath.Base(dockerfile)}
+	if b.cfg.NoCache {
+		// The Dockerfile frontend's no-cache with no stage names ignores
+		// the cache for every stage.
+		attrs["no-cache"] = ""
+	}
 	for k, v := range spec.BuildArgs {
 		attrs["build-arg:"+k] = v
 	}

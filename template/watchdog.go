@@ -25,9 +25,42 @@ var watchdogRepo = regexp.MustCompile(`(^|/)openfaas/(of-watchdog|classic-watchd
 // ARG. The builder stands in its own watchdog for these images, so that
 // no build pulls one from the internet.
 func Watchdogs(dockerfile []byte, args map[string]string) map[string]string {
-	vars := map[string]string{}
-	seenFrom := false
 	found := map[string]string{}
+	for _, st := range Stages(dockerfile, args) {
+		ref := contextName(st.From)
+		repo := ref
+		if i := strings.IndexAny(repo, "@"); i >= 0 {
+			repo = repo[:i]
+		}
+		if i := strings.LastIndex(repo, ":"); i > strings.LastIndex(repo, "/") {
+			repo = repo[:i]
+		}
+		if m := watchdogRepo.FindStringSubmatch(repo); m != nil {
+			found[ref] = m[2]
+		}
+	}
+	return found
+}
+
+// Stage is one FROM of a Dockerfile.
+type Stage struct {
+	// Name is the stage's name (FROM ... AS name), "" when it has none.
+	Name string
+	// From is what it starts from, with the global ARGs expanded: an
+	// image, "scratch", or an earlier stage's name.
+	From string
+	// Image is the image under it, following stages FROM earlier stages
+	// ("FROM build AS ship") down to theirs.
+	Image string
+}
+
+// Stages are the stages of a Dockerfile in order, with the ARGs before the
+// first FROM expanded in their FROM lines, args (the build arguments)
+// overriding their defaults, as the Dockerfile frontend reads them.
+func Stages(dockerfile []byte, args map[string]string) []Stage {
+	vars := map[string]string{}
+	images := map[string]string{} // stage name, lowercase -> its image
+	var stages []Stage
 	for _, line := range instructions(dockerfile) {
 		fields := strings.Fields(line)
 		if len(fields) < 2 {
@@ -36,7 +69,7 @@ func Watchdogs(dockerfile []byte, args map[string]string) map[string]string {
 		switch strings.ToUpper(fields[0]) {
 		case "ARG":
 			// Only ARGs before the first FROM may be used in FROM.
-			if seenFrom {
+			if len(stages) > 0 {
 				continue
 			}
 			for _, decl := range fields[1:] {
@@ -47,28 +80,28 @@ func Watchdogs(dockerfile []byte, args map[string]string) map[string]string {
 				vars[name] = strings.Trim(def, `"'`)
 			}
 		case "FROM":
-			seenFrom = true
-			image := ""
+			var words []string
 			for _, f := range fields[1:] {
 				if !strings.HasPrefix(f, "--") {
-					image = f
-					break
+					words = append(words, f)
 				}
 			}
-			ref := contextName(expand(image, vars))
-			repo := ref
-			if i := strings.IndexAny(repo, "@"); i >= 0 {
-				repo = repo[:i]
+			if len(words) == 0 {
+				continue
 			}
-			if i := strings.LastIndex(repo, ":"); i > strings.LastIndex(repo, "/") {
-				repo = repo[:i]
+			st := Stage{From: expand(words[0], vars)}
+			st.Image = st.From
+			if img, ok := images[strings.ToLower(st.From)]; ok {
+				st.Image = img
 			}
-			if m := watchdogRepo.FindStringSubmatch(repo); m != nil {
-				found[ref] = m[2]
+			if len(words) == 3 && strings.EqualFold(words[1], "AS") {
+				st.Name = words[2]
+				images[strings.ToLower(st.Name)] = st.Image
 			}
+			stages = append(stages, st)
 		}
 	}
-	return found
+	return stages
 }
 
 // instructions splits a Dockerfile into instructions, joining continued

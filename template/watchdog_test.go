@@ -50,3 +50,15 @@ func TestUnknownNamesTheNearest(t *testing.T) {
 		}
 	}
 }
+
+func TestStages(t *testing.T) {
+	df := "ARG PY=3.11\nFROM ghcr.io/openfaas/of-watchdog:0.11.3 AS watchdog\nFROM python:${PY}-slim-bookworm AS build\nRUN x\nFROM build AS ship\n"
+	want := []Stage{
+		{Name: "watchdog", From: "ghcr.io/openfaas/of-watchdog:0.11.3", Image: "ghcr.io/openfaas/of-watchdog:0.11.3"},
+		{Name: "build", From: "python:3.12-slim-bookworm", Image: "python:3.12-slim-bookworm"},
+		{Name: "ship", From: "build", Image: "python:3.12-slim-bookworm"},
+	}
+	if got := Stages([]byte(df), map[string]string{"PY": "3.12"}); !reflect.DeepEqual(got, want) {
+		t.Errorf("Stages = %+v\nwant %+v", got, want)
+	}
+}

@@ -16,22 +16,15 @@ import (
 	"fmt"
 	"net/http"
 	"os"
-	"os/signal"
-	"syscall"
 	"time"
 
+	"github.com/ofcbuild/ofc/bench/internal/benchdoc"
 	"github.com/ofcbuild/ofc/deploy"
 	"github.com/ofcbuild/ofc/internal/fnimage"
 )
 
 func main() {
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	err := run(ctx, os.Args[1:])
-	stop()
-	if err != nil {
-		fmt.Fprintln(os.Stderr, "bench:", err)
-		os.Exit(1)
-	}
+	benchdoc.Main(run)
 }
 
 // options are the command's flags.

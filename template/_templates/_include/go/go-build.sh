@@ -1,7 +1,7 @@
 #!/bin/sh
 # Builds the handler of the Go templates in /go/src/handler, as OpenFaaS's
-# templates do: gofmt must have nothing to change, the function's tests
-# run, then ./handler is built.
+# templates do: gofmt must have nothing to change, ./handler is built and
+# the function's tests run.
 #   go-build.sh deps    download the function's modules (go.mod, go.sum)
 #   go-build.sh build   check, test and build
 # GO111MODULE unset chooses by the handler: modules when function/go.mod
@@ -30,8 +30,10 @@ build)
 	fi
 	if [ "$GO111MODULE" = "off" ]; then rm -f go.work go.mod; fi
 	mkdir -p function/static
-	(cd function && GOOS="$TARGETOS" GOARCH="$TARGETARCH" go test ./... -cover)
+	# Built before it is tested, so that a compile error is the last
+	# thing printed, where the status shows it, not under go test's FAIL.
 	GOOS="$TARGETOS" GOARCH="$TARGETARCH" go build -ldflags "-s -w" -o handler .
+	(cd function && GOOS="$TARGETOS" GOARCH="$TARGETARCH" go test ./... -cover)
 	;;
 *)
 	echo "usage: go-build.sh deps|build" >&2
