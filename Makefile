@@ -29,11 +29,13 @@ ARTIFACTS := $(CURDIR)/test/artifacts
 GO_TEST_FLAGS ?= -count=1 -timeout 45m -artifacts -outputdir $(ARTIFACTS)
 WITH_ENV := set -a && . .dev/env && set +a &&
 
-.PHONY: build run test bench-webhook bench-localfaas bench-history bench-livelog
+.PHONY: build run test bench-webhook bench-localfaas bench-history bench-livelog bench-templates bench-watchdog
 
-build: ## build the service's commands into .dev/bin
+build: ## build the service's commands into .dev/bin, the watchdogs into .dev/bin/watchdog
 	@mkdir -p $(BIN)
 	go build -o $(BIN)/ ./cmd/webhook ./cmd/builder ./cmd/demo
+	CGO_ENABLED=0 go build -ldflags "-s -w" -o $(BIN)/watchdog/of-watchdog/fwatchdog ./cmd/fwatchdog
+	CGO_ENABLED=0 go build -ldflags "-s -w" -o $(BIN)/watchdog/classic-watchdog/fwatchdog ./cmd/classic-watchdog
 
 run: up build ## the demo: start the stack, push a sample repository, print the result
 	@$(WITH_ENV) $(BIN)/demo
@@ -53,3 +55,9 @@ bench-history: up ## a repository's latest 50 builds among 1,000,000, against th
 
 bench-livelog: up ## a RUN step's line to an SSE client of the live log, against BuildKit's own delivery; rewrites docs/benchmarks.md
 	$(WITH_ENV) go run ./bench/livelog -runs 3 -lines 300
+
+bench-templates: up build ## each shipped template's cold build, rebuild after a one-line change and image size, against a rebuild with no change; rewrites docs/benchmarks.md
+	$(WITH_ENV) go run ./bench/templates -runs 3
+
+bench-watchdog: ## the watchdog's http mode against calling its function directly (and against OpenFaaS's of-watchdog with OPENFAAS_WATCHDOG=<binary>), its fork mode against a bare exec; rewrites docs/benchmarks.md
+	go run ./bench/watchdog -duration 3s -rounds 3 $(if $(OPENFAAS_WATCHDOG),-openfaas $(OPENFAAS_WATCHDOG))

@@ -18,9 +18,27 @@ const gatewayNamespace = "ofc"
 // and returns the status and the answer.
 func invoke(t *testing.T, svc services, name, method, body string) (int, string) {
 	t.Helper()
-	req, err := http.NewRequest(method, svc.GatewayURL+"/function/"+name, strings.NewReader(body))
+	a := call(t, svc, name, method, "", "", body)
+	return a.status, a.body
+}
+
+// answer is a function's answer to a call.
+type answer struct {
+	status int
+	header http.Header
+	body   string
+}
+
+// call asks a deployed function through the gateway at path (with its
+// query), with a body of contentType ("" for none).
+func call(t *testing.T, svc services, name, method, path, contentType, body string) answer {
+	t.Helper()
+	req, err := http.NewRequestWithContext(context.Background(), method, svc.GatewayURL+"/function/"+name+path, strings.NewReader(body))
 	if err != nil {
 		t.Fatal(err)
+	}
+	if contentType != "" {
+		req.Header.Set("Content-Type", contentType)
 	}
 	res, err := http.DefaultClient.Do(req)
 	if err != nil {
@@ -31,7 +49,7 @@ func invoke(t *testing.T, svc services, name, method, body string) (int, string)
 	if err != nil {
 		t.Fatal(err)
 	}
-	return res.StatusCode, string(b)
+	return answer{status: res.StatusCode, header: res.Header, body: string(b)}
 }
 
 // removeFunctionsAtEnd deletes, when t ends, every function of owner from

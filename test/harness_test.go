@@ -46,10 +46,23 @@ func binary(t *testing.T, name string) string {
 		if buildErr != nil {
 			return
 		}
-		cmd := exec.Command("go", "build", "-o", binDir+"/", "./cmd/webhook", "./cmd/builder")
-		cmd.Dir = moduleRoot()
-		if out, err := cmd.CombinedOutput(); err != nil {
-			buildErr = fmt.Errorf("go build: %v\n%s", err, out)
+		// The builder finds the watchdogs next to itself, as make build
+		// lays them out.
+		for _, args := range [][]string{
+			{"-o", binDir + "/", "./cmd/webhook", "./cmd/builder"},
+			{"-ldflags", "-s -w", "-o", binDir + "/watchdog/of-watchdog/fwatchdog", "./cmd/fwatchdog"},
+			{"-ldflags", "-s -w", "-o", binDir + "/watchdog/classic-watchdog/fwatchdog", "./cmd/classic-watchdog"},
+		} {
+			cmd := exec.Command("go", append([]string{"build"}, args...)...)
+			cmd.Dir = moduleRoot()
+			if strings.Contains(args[len(args)-1], "watchdog") {
+				// The watchdog runs in images without a C library.
+				cmd.Env = append(os.Environ(), "CGO_ENABLED=0")
+			}
+			if out, err := cmd.CombinedOutput(); err != nil {
+				buildErr = fmt.Errorf("go build %s: %v\n%s", args[len(args)-1], err, out)
+				return
+			}
 		}
 	})
 	if buildErr != nil {
@@ -121,6 +134,9 @@ func newSystemWith(t *testing.T, builders int, settings ...string) *system {
 		"OFC_LOG_FORMAT=text",
 		"PATH=" + os.Getenv("PATH"),
 		"HOME=" + os.Getenv("HOME"),
+	}
+	if svc.BuildCAFile != "" {
+		s.env = append(s.env, "OFC_BUILD_CA_FILE="+svc.BuildCAFile)
 	}
 	s.env = append(s.env, settings...)
 	// Registered first, so it runs after the processes have stopped.

@@ -1,6 +1,6 @@
 package test
 
-// The sample repository of the end-to-end tests: two functions on the go
+// The sample repository of the end-to-end tests: two functions on the golang-middleware
 // template and one on the dockerfile template.
 
 const sampleStack = `version: 1.0
@@ -9,7 +9,7 @@ provider:
   gateway: http://gateway.example:8080
 functions:
   greet:
-    lang: go
+    lang: golang-middleware
     handler: ./greet
     image: greet:latest
     environment:
@@ -19,7 +19,7 @@ functions:
     annotations:
       topic: greetings
   reverse:
-    lang: go
+    lang: golang-middleware
     handler: ./reverse
     image: reverse:latest
     limits:
@@ -32,7 +32,7 @@ functions:
       MESSAGE: built-with-build-arg
 `
 
-const goMod = "module handler\n\ngo 1.22\n"
+const goMod = "module handler/function\n\ngo 1.24.0\n"
 
 const greetHandler = `package function
 

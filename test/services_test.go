@@ -4,6 +4,7 @@
 package test
 
 import (
+	"os"
 	"path/filepath"
 	"runtime"
 	"testing"
@@ -17,6 +18,9 @@ type services struct {
 	GatewayURL, GatewayUser, GatewayPassword     string
 	// ContainerdAddr is where the gateway runs the functions.
 	ContainerdAddr string
+	// BuildCAFile is the CA bundle builds trust, to reach the package
+	// registries through this machine's TLS proxy; "" when none is set.
+	BuildCAFile string
 }
 
 // requireServices returns the dev stack's addresses; see testenv.Require
@@ -30,6 +34,7 @@ func requireServices(t *testing.T) services {
 		BuildKitAddr: v["OFC_BUILDKIT_ADDR"], Registry: v["OFC_REGISTRY"],
 		GatewayURL: v["OFC_GATEWAY_URL"], GatewayUser: v["OFC_GATEWAY_USER"],
 		GatewayPassword: v["OFC_GATEWAY_PASSWORD"], ContainerdAddr: v["OFC_CONTAINERD_ADDR"],
+		BuildCAFile: os.Getenv("OFC_BUILD_CA_FILE"),
 	}
 }
 

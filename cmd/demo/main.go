@@ -57,7 +57,7 @@ func run(ctx context.Context, look envconfig.Lookup) error {
 	}
 	defer os.RemoveAll(dir)
 
-	step("Creating the sample repository demo/hello with a stack.yml of one Go function")
+	step("Creating the sample repository demo/hello with a stack.yml of three functions: Go, Node.js and Python")
 	gitURL, stopGit, err := serveGit(filepath.Join(dir, "git"))
 	if err != nil {
 		return err
@@ -68,11 +68,7 @@ func run(ctx context.Context, look envconfig.Lookup) error {
 		return err
 	}
 	pushedAt := time.Now().UTC().Format(time.RFC3339)
-	sha, err := repo.Commit("main", "Say hello", map[string]string{
-		"stack.yml":        sampleStack,
-		"hello/go.mod":     sampleGoMod,
-		"hello/handler.go": sampleHandler + "\nconst pushedAt = \"" + pushedAt + "\"\n",
-	})
+	sha, err := repo.Commit("main", "Say hello", sampleFiles(pushedAt))
 	if err != nil {
 		return err
 	}

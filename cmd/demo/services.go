@@ -22,7 +22,7 @@ type services struct {
 
 // passThrough are the dev stack's settings the services inherit.
 var passThrough = []string{"PATH", "HOME", "OFC_DATABASE_URL", "OFC_NATS_URL", "OFC_BUILDKIT_ADDR",
-	"OFC_REGISTRY", "OFC_GATEWAY_URL", "OFC_GATEWAY_USER", "OFC_GATEWAY_PASSWORD"}
+	"OFC_REGISTRY", "OFC_GATEWAY_URL", "OFC_GATEWAY_USER", "OFC_GATEWAY_PASSWORD", "OFC_BUILD_CA_FILE"}
 
 func startServices(ctx context.Context, cfg config, dir string, look envconfig.Lookup, extra []string) (*services, error) {
 	var env []string
