@@ -22,7 +22,8 @@ func callFunctions(ctx context.Context, gatewayURL string, b pipeline.Build) err
 		}
 		url := strings.TrimSuffix(gatewayURL, "/") + "/function/" + f.DeployName
 		step(fmt.Sprintf("Function %s answers at %s", f.Name, url))
-		fmt.Printf("   $ curl -d '%s' %s\n", body, url)
+		// curl -d alone would send a form, which node20 parses as one.
+		fmt.Printf("   $ curl -H 'Content-Type: text/plain' -d '%s' %s\n", body, url)
 		answer, err := call(ctx, url, body)
 		if err != nil {
 			return fmt.Errorf("call %s: %w", f.DeployName, err)
@@ -39,6 +40,7 @@ func call(ctx context.Context, url, body string) (string, error) {
 	if err != nil {
 		return "", err
 	}
+	req.Header.Set("Content-Type", "text/plain")
 	res, err := http.DefaultClient.Do(req)
 	if err != nil {
 		return "", err
