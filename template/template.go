@@ -187,13 +187,26 @@ func copyTemplate(ctx context.Context, repo, inst fs.FS, lang, outDir string) (C
 			return c, err
 		}
 	}
+	from := "shipped template " + lang
+	if same, ok := shippedAliases[lang]; ok {
+		from = fmt.Sprintf("shipped template %s (for %s)", same, lang)
+		lang = same
+	}
 	if _, err := fs.Stat(shipped, path.Join(shippedDir, lang)); err != nil || !langRe.MatchString(lang) {
 		return Context{}, unknown(lang, available(repo, inst))
 	}
 	if err := copyShipped(ctx, lang, outDir); err != nil {
 		return Context{}, err
 	}
-	return Context{Dir: outDir, Dockerfile: "Dockerfile", From: "shipped template " + lang}, nil
+	return Context{Dir: outDir, Dockerfile: "Dockerfile", From: from}, nil
+}
+
+// shippedAliases are OpenFaaS's Debian variants of templates whose shipped
+// version is built on Debian already: the same contract, the same image.
+var shippedAliases = map[string]string{
+	"python3-http-debian":  "python3-http",
+	"python3-flask-debian": "python3-flask",
+	"python3-debian":       "python3",
 }
 
 // copyFolder copies the template folder dir of fsys into outDir when it

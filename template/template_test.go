@@ -331,3 +331,17 @@ func TestInstallationTemplates(t *testing.T) {
 		t.Errorf("a missing installation folder gave %v, want a transient error: it is not the user's", err)
 	}
 }
+
+// TestDebianVariantsAreTheShippedTemplates: OpenFaaS's -debian variants
+// name the same contracts, which the shipped templates build on Debian.
+func TestDebianVariantsAreTheShippedTemplates(t *testing.T) {
+	repo := t.TempDir()
+	write(t, repo, map[string]string{"fn/handler.py": "def handle(req):\n    return req\n"})
+	c, err := Prepare(context.Background(), repo, "python3-flask-debian", "fn", filepath.Join(t.TempDir(), "fn"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.From != "shipped template python3-flask (for python3-flask-debian)" || c.FProcess != "python index.py" {
+		t.Errorf("context = %+v", c)
+	}
+}
