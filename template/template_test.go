@@ -55,11 +55,11 @@ func TestPrepareShippedTemplates(t *testing.T) {
 		{"node20", "node index.js", OfWatchdog, map[string]string{"handler.js": "module.exports = async () => 1\n"},
 			[]string{"Dockerfile", "index.js", "package.json", "npm-install.sh", "function/handler.js", "function/package.json"}},
 		{"python3-http", "python index.py", OfWatchdog, map[string]string{"handler.py": "def handle(event, context):\n    return None\n"},
-			[]string{"Dockerfile", "index.py", "ofc_server.py", "pip-install.sh", "function/handler.py", "function/requirements.txt"}},
+			[]string{"Dockerfile", "index.py", "ofc_server.py", "python-build.sh", "function/handler.py", "function/requirements.txt"}},
 		{"python3-flask", "python index.py", OfWatchdog, map[string]string{"handler.py": "def handle(req):\n    return req\n"},
-			[]string{"Dockerfile", "index.py", "ofc_server.py", "pip-install.sh", "function/handler.py", "function/requirements.txt"}},
+			[]string{"Dockerfile", "index.py", "ofc_server.py", "python-build.sh", "function/handler.py", "function/requirements.txt"}},
 		{"python3", "python3 index.py", ClassicWatchdog, map[string]string{"handler.py": "def handle(req):\n    return req\n"},
-			[]string{"Dockerfile", "index.py", "pip-install.sh", "function/handler.py", "function/requirements.txt"}},
+			[]string{"Dockerfile", "index.py", "python-build.sh", "function/handler.py", "function/requirements.txt"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.lang, func(t *testing.T) {

@@ -135,9 +135,7 @@ func newSystemWith(t *testing.T, builders int, settings ...string) *system {
 		"PATH=" + os.Getenv("PATH"),
 		"HOME=" + os.Getenv("HOME"),
 	}
-	if svc.BuildCAFile != "" {
-		s.env = append(s.env, "OFC_BUILD_CA_FILE="+svc.BuildCAFile)
-	}
+	s.env = append(s.env, "OFC_BUILD_CA_FILE="+svc.BuildCAFile)
 	s.env = append(s.env, settings...)
 	// Registered first, so it runs after the processes have stopped.
 	t.Cleanup(func() {

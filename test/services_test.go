@@ -4,7 +4,6 @@
 package test
 
 import (
-	"os"
 	"path/filepath"
 	"runtime"
 	"testing"
@@ -19,7 +18,7 @@ type services struct {
 	// ContainerdAddr is where the gateway runs the functions.
 	ContainerdAddr string
 	// BuildCAFile is the CA bundle builds trust, to reach the package
-	// registries through this machine's TLS proxy; "" when none is set.
+	// registries through this machine's TLS proxy.
 	BuildCAFile string
 }
 
@@ -28,13 +27,13 @@ type services struct {
 func requireServices(t *testing.T) services {
 	t.Helper()
 	v := testenv.Require(t, "OFC_DATABASE_URL", "OFC_NATS_URL", "OFC_BUILDKIT_ADDR", "OFC_REGISTRY",
-		"OFC_GATEWAY_URL", "OFC_GATEWAY_USER", "OFC_GATEWAY_PASSWORD", "OFC_CONTAINERD_ADDR")
+		"OFC_GATEWAY_URL", "OFC_GATEWAY_USER", "OFC_GATEWAY_PASSWORD", "OFC_CONTAINERD_ADDR", "OFC_BUILD_CA_FILE")
 	return services{
 		DatabaseURL: v["OFC_DATABASE_URL"], NATSURL: v["OFC_NATS_URL"],
 		BuildKitAddr: v["OFC_BUILDKIT_ADDR"], Registry: v["OFC_REGISTRY"],
 		GatewayURL: v["OFC_GATEWAY_URL"], GatewayUser: v["OFC_GATEWAY_USER"],
 		GatewayPassword: v["OFC_GATEWAY_PASSWORD"], ContainerdAddr: v["OFC_CONTAINERD_ADDR"],
-		BuildCAFile: os.Getenv("OFC_BUILD_CA_FILE"),
+		BuildCAFile: v["OFC_BUILD_CA_FILE"],
 	}
 }
 

@@ -72,6 +72,7 @@ func TestTemplateFailuresAreClear(t *testing.T) {
 	for _, fb := range b.Functions {
 		w := want[fb.Name]
 		st := sys.last(sha, "ofc/"+fb.Name)
+		t.Logf("ofc/%s: %s: %s", fb.Name, st.State, st.Description)
 		if w.step == "" {
 			if fb.State != pipeline.Success || st.State != "success" {
 				t.Errorf("%s: %s (%s), status %s; want it deployed beside the failures", fb.Name, fb.State, fb.Error, st.State)
@@ -83,6 +84,13 @@ func TestTemplateFailuresAreClear(t *testing.T) {
 		}
 		if fb.State != pipeline.Failure || fb.FailedStep != w.step {
 			t.Errorf("%s: %s at %q, want failure at %s: %s", fb.Name, fb.State, fb.FailedStep, w.step, fb.Error)
+		}
+		// The status has room for a line or two: the tool's own verdict.
+		if fb.Name == "npm-missing" && !strings.Contains(st.Description, "404 Not Found") {
+			t.Errorf("ofc/npm-missing says %q, want npm's own error", st.Description)
+		}
+		if fb.Name == "syntax" && !strings.Contains(st.Description, `File "./handler.py", line 1 | SyntaxError`) {
+			t.Errorf("ofc/syntax says %q, want Python's error and where", st.Description)
 		}
 		if st.State != "failure" || !strings.HasPrefix(st.Description, string(w.step)+" failed: ") {
 			t.Errorf("ofc/%s ended %s %q, want a failure at %s", fb.Name, st.State, st.Description, w.step)
