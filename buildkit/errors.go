@@ -97,10 +97,25 @@ func solveError(ctx context.Context, image string, err error, st *steps) error {
 	return err
 }
 
-// isUnavailable reports whether buildkitd could not be reached or the
-// connection to it dropped.
+// isUnavailable reports whether buildkitd could not be reached, the
+// connection to it dropped, or it cancelled or aborted the solve itself
+// (a restart, its own shutdown) while the builder's context was alive:
+// the daemon's trouble, never the user's.
 func isUnavailable(err error) bool {
-	return grpcerrors.Code(err) == codes.Unavailable
+	switch grpcerrors.Code(err) {
+	case codes.Unavailable, codes.Canceled, codes.Aborted:
+		return true
+	}
+	// The code may only be left in the text, where an error passed
+	// through the session lost its status ("failed to receive status:
+	// rpc error: code = Canceled desc = context canceled").
+	msg := err.Error()
+	for _, c := range []string{"code = Unavailable", "code = Canceled", "code = Aborted"} {
+		if strings.Contains(msg, "rpc error: "+c) {
+			return true
+		}
+	}
+	return false
 }
 
 func mentionsNetworkFailure(msg string) bool {

@@ -86,6 +86,18 @@ func TestSolveError(t *testing.T) {
 			transient: true,
 		},
 		{
+			name:      "buildkitd cancels the solve on its side",
+			err:       status.Error(codes.Canceled, "context canceled"),
+			steps:     newSteps(),
+			transient: true,
+		},
+		{
+			name:      "a cancel that reached the builder as text only",
+			err:       errors.New("failed to receive status: rpc error: code = Canceled desc = context canceled"),
+			steps:     failedRun("context canceled"),
+			transient: true,
+		},
+		{
 			name:     "build took too long",
 			ctx:      expired,
 			err:      status.Error(codes.DeadlineExceeded, "context deadline exceeded"),

@@ -36,9 +36,11 @@ func (r *Runner) runFunction(ctx context.Context, log *slog.Logger, ev Event, sp
 	step, err := r.buildAndDeploy(ctx, log, ev, spec, &fb, tail)
 	done := time.Now().UTC()
 	fb.FinishedAt = &done
-	if err != nil && IsTransient(err) {
-		// Leave the record running: the retry takes it from here.
-		return functionResult{fb: fb, err: err}
+	if err != nil {
+		if terr := retryable(ctx, err); terr != nil {
+			// Leave the record running: the retry takes it from here.
+			return functionResult{fb: fb, err: terr}
+		}
 	}
 	st := CommitStatus{Context: r.functionContext(spec.Name), TargetURL: r.cfg.TargetURL(fb.BuildID)}
 	if err != nil {

@@ -26,10 +26,12 @@ type EventRecorder interface {
 
 // BuildStore is what the runner needs of the store. Safe for concurrent use.
 type BuildStore interface {
-	// ClaimBuild moves build id to running for this runner. It returns false,
-	// with no error, when the build is final or is running elsewhere and was
-	// heard from within staleAfter: the request is then a duplicate.
-	ClaimBuild(ctx context.Context, id int64, staleAfter time.Duration) (bool, error)
+	// ClaimBuild moves build id to running for this runner, when it is
+	// queued, or running elsewhere and not heard from within staleAfter.
+	// Otherwise the Claim says whether the build is final (the request is
+	// a duplicate) or held by another runner, and for how long it stays
+	// held if that runner is not heard from again.
+	ClaimBuild(ctx context.Context, id int64, staleAfter time.Duration) (Claim, error)
 	// Heartbeat says the build is still being worked on.
 	Heartbeat(ctx context.Context, id int64) error
 	// SaveFunctionBuild inserts or updates (by build id and name) one
@@ -161,4 +163,16 @@ type Delivery interface {
 	Nak(ctx context.Context, delay time.Duration) error
 	// Term removes the request from the queue as one that can never succeed.
 	Term(ctx context.Context, reason string) error
+}
+
+// Claim is what a runner found when it claimed a build.
+type Claim struct {
+	// Won says the build is now this runner's to run.
+	Won bool
+	// Final says the build already has its final state.
+	Final bool
+	// HeldFor, when neither, is how long another runner's claim on the
+	// build stays good without a heartbeat: a delivery of the build is
+	// worth trying again after it.
+	HeldFor time.Duration
 }

@@ -39,7 +39,7 @@ func (r *Runner) run(ctx context.Context, log *slog.Logger, req BuildRequest) er
 	r.line(ctx, id, "", StepClone, fmt.Sprintf("fetching %s at %s", ev.Repo.FullName(), ev.Commit))
 	if err := r.cfg.Source.Fetch(ctx, ev, src); err != nil {
 		r.line(ctx, id, "", StepClone, "error: "+err.Error())
-		if IsTransient(err) {
+		if err := retryable(ctx, err); err != nil {
 			return err
 		}
 		return r.finish(ctx, log, ev, id, Failure, StepClone, err.Error())
@@ -48,7 +48,7 @@ func (r *Runner) run(ctx context.Context, log *slog.Logger, req BuildRequest) er
 	specs, err := r.cfg.Planner.Plan(ctx, ev, src, work)
 	if err != nil {
 		r.line(ctx, id, "", StepStack, "error: "+err.Error())
-		if IsTransient(err) {
+		if err := retryable(ctx, err); err != nil {
 			return err
 		}
 		return r.finish(ctx, log, ev, id, Failure, StepStack, err.Error())
@@ -215,4 +215,18 @@ func deployedCount(n int) string {
 		return "deployed 1 function"
 	}
 	return fmt.Sprintf("deployed %d functions", n)
+}
+
+// retryable is err as a Transient error when it may go away on another
+// attempt: it says so itself, or ctx ended under it (the runner is
+// stopping, and a killed tool's error is no verdict on the build); nil
+// when err is the build's own result.
+func retryable(ctx context.Context, err error) error {
+	switch {
+	case IsTransient(err):
+		return err
+	case ctx.Err() != nil:
+		return Transient(fmt.Errorf("%w (%w)", err, context.Cause(ctx)))
+	}
+	return nil
 }

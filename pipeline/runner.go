@@ -42,9 +42,16 @@ type RunnerConfig struct {
 	WorkDir string
 	// Parallelism bounds the functions of one build built at once.
 	Parallelism int
-	// Heartbeat is how often a running build tells the queue and the store
-	// it is alive. A build not heard of for 4 heartbeats may be reclaimed.
-	Heartbeat time.Duration
+	// ClaimTimeout is how long a running build may go unheard before
+	// another runner takes it over; the runner tells the queue and the
+	// store it is alive four times as often. The queue's ack wait is
+	// chosen with it (see queue.Config.AckWait), so that a delivery the
+	// queue makes after a runner died finds the claim stale.
+	ClaimTimeout time.Duration
+	// SettleTimeout bounds the end of an attempt (the log flushed, the
+	// state stored or the build handed back, the delivery settled), which
+	// runs on a context of its own that shutdown does not cancel.
+	SettleTimeout time.Duration
 	// ReadyTimeout bounds the wait for a deployed function to be ready.
 	ReadyTimeout time.Duration
 	// RetryDelay is how long a transient failure waits before redelivery.
@@ -81,8 +88,11 @@ func NewRunner(cfg RunnerConfig) (*Runner, error) {
 	if cfg.Parallelism < 1 {
 		cfg.Parallelism = 2
 	}
-	if cfg.Heartbeat <= 0 {
-		cfg.Heartbeat = 15 * time.Second
+	if cfg.ClaimTimeout <= 0 {
+		cfg.ClaimTimeout = time.Minute
+	}
+	if cfg.SettleTimeout <= 0 {
+		cfg.SettleTimeout = 30 * time.Second
 	}
 	if cfg.ReadyTimeout <= 0 {
 		cfg.ReadyTimeout = 2 * time.Minute
@@ -106,58 +116,89 @@ func NewRunner(cfg RunnerConfig) (*Runner, error) {
 }
 
 // Handle runs the build of one delivery and settles the delivery: Ack once
-// the build's final state is stored (or when it is a duplicate), Nak after a
-// transient failure while attempts remain.
+// the build's final state is stored (or when it was already final), Nak
+// after a transient failure while attempts remain, Nak until later when
+// another runner holds the build, Term when attempts are spent.
 func (r *Runner) Handle(ctx context.Context, d Delivery) {
 	req := d.Request()
 	log := r.cfg.Logger.With("build_id", req.BuildID, "repo", req.Event.Repo.FullName(),
 		"commit", req.Event.ShortCommit(), "delivery", req.Event.DeliveryID)
 
-	claimed, err := r.cfg.Store.ClaimBuild(ctx, req.BuildID, 4*r.cfg.Heartbeat)
-	if err != nil {
+	claim, err := r.cfg.Store.ClaimBuild(ctx, req.BuildID, r.cfg.ClaimTimeout)
+	switch {
+	case err != nil:
 		log.Error("claim build", "err", err)
-		settle(log, d.Nak(ctx, r.cfg.RetryDelay))
+		r.settle(ctx, log, func(ctx context.Context) error { return d.Nak(ctx, r.cfg.RetryDelay) })
 		return
-	}
-	if !claimed {
-		log.Info("build is finished or running elsewhere; dropping duplicate delivery")
-		settle(log, d.Ack(ctx))
+	case claim.Final:
+		log.Info("build is final; dropping duplicate delivery")
+		r.settle(ctx, log, d.Ack)
+		return
+	case !claim.Won:
+		// Acked away, this delivery would leave the build to a runner
+		// that may have died: it comes back once that runner's claim
+		// would be stale, and takes the build over if it is.
+		delay := claim.HeldFor + r.heartbeatEvery()
+		log.Info("build is running elsewhere; delivery delayed", "delay", delay)
+		r.settle(ctx, log, func(ctx context.Context) error { return d.Nak(ctx, delay) })
 		return
 	}
 
 	stop := r.heartbeat(ctx, log, req.BuildID, d)
 	err = r.run(ctx, log, req)
 	stop()
+	r.endAttempt(ctx, log, d, req, err)
+}
 
+// endAttempt ends an attempt in one place, whatever ended it: the log is
+// flushed, the final state stored or the build handed back to the queue,
+// and the delivery settled. It runs on a context of its own, which the
+// shutdown that may have cut the attempt short does not cancel.
+func (r *Runner) endAttempt(parent context.Context, log *slog.Logger, d Delivery, req BuildRequest, err error) {
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(parent), r.cfg.SettleTimeout)
+	defer cancel()
+	if err != nil && parent.Err() != nil {
+		// Stopped, not failed: whatever the error says, the build is not
+		// the user's to blame and another runner may finish it.
+		err = Transient(fmt.Errorf("stopped: %w", err))
+	}
 	n, max := d.Attempt()
 	switch {
 	case err == nil:
 		r.cfg.Logs.Flush(ctx, req.BuildID, true)
-		settle(log, d.Ack(ctx))
+		r.settle(ctx, log, d.Ack)
 	case IsTransient(err) && n < max:
 		log.Warn("transient failure; build goes back to the queue", "err", err, "attempt", n, "max", max)
 		if rerr := r.cfg.Store.RequeueBuild(ctx, req.BuildID, err.Error()); rerr != nil {
 			log.Error("requeue build", "err", rerr)
 		}
 		r.cfg.Logs.Flush(ctx, req.BuildID, false)
-		settle(log, d.Nak(ctx, r.cfg.RetryDelay))
+		r.settle(ctx, log, func(ctx context.Context) error { return d.Nak(ctx, r.cfg.RetryDelay) })
 	default:
 		// Out of attempts, or the store itself failed at the end: record
 		// what can be recorded and take the request off the queue.
 		log.Error("build could not finish", "err", err, "attempt", n, "max", max)
-		r.finish(ctx, log, req.Event, req.BuildID, Error, "", fmt.Sprintf("gave up after %d attempts: %v", n, err))
+		if ferr := r.finish(ctx, log, req.Event, req.BuildID, Error, "", fmt.Sprintf("gave up after %d attempts: %v", n, err)); ferr != nil {
+			log.Error("store final state", "err", ferr)
+		}
 		r.cfg.Logs.Flush(ctx, req.BuildID, true)
-		settle(log, d.Term(ctx, err.Error()))
+		r.settle(ctx, log, func(ctx context.Context) error { return d.Term(ctx, err.Error()) })
 	}
 }
 
-// settle logs a failure to tell the queue how a delivery ended; the queue
-// then redelivers it, and the claim in the store makes that harmless.
-func settle(log *slog.Logger, err error) {
-	if err != nil {
+// settle tells the queue how a delivery ended, logging a failure to: the
+// queue then redelivers it, and the claim in the store makes that
+// harmless.
+func (r *Runner) settle(ctx context.Context, log *slog.Logger, how func(context.Context) error) {
+	if err := how(ctx); err != nil {
 		log.Error("settle delivery with the queue", "err", err)
 	}
 }
+
+// heartbeatEvery is how often a running build says it is alive: four
+// times within the claim timeout, so that one lost heartbeat loses no
+// claim.
+func (r *Runner) heartbeatEvery() time.Duration { return r.cfg.ClaimTimeout / 4 }
 
 // heartbeat keeps the queue from redelivering and the store from declaring
 // the build stale while it runs. The returned func stops it.
@@ -166,7 +207,7 @@ func (r *Runner) heartbeat(ctx context.Context, log *slog.Logger, id int64, d De
 	done := make(chan struct{})
 	go func() {
 		defer close(done)
-		t := time.NewTicker(r.cfg.Heartbeat)
+		t := time.NewTicker(r.heartbeatEvery())
 		defer t.Stop()
 		for {
 			select {

@@ -21,16 +21,21 @@ type memStore struct {
 	msg       string
 	requeued  int
 	functions map[string]FunctionBuild
+	// heldFor is what a claim of a running build reports.
+	heldFor time.Duration
 }
 
-func (s *memStore) ClaimBuild(_ context.Context, _ int64, _ time.Duration) (bool, error) {
+func (s *memStore) ClaimBuild(_ context.Context, _ int64, _ time.Duration) (Claim, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if s.state != Queued {
-		return false, nil
+	switch {
+	case s.state.Final():
+		return Claim{Final: true}, nil
+	case s.state == Running:
+		return Claim{HeldFor: s.heldFor}, nil
 	}
 	s.state = Running
-	return true, nil
+	return Claim{Won: true}, nil
 }
 func (s *memStore) Heartbeat(context.Context, int64) error { return nil }
 func (s *memStore) SaveFunctionBuild(_ context.Context, fb FunctionBuild) (FunctionBuild, error) {
@@ -48,7 +53,10 @@ func (s *memStore) FinishBuild(_ context.Context, _ int64, st State, step Step, 
 	s.state, s.step, s.msg = st, step, msg
 	return nil
 }
-func (s *memStore) RequeueBuild(context.Context, int64, string) error {
+func (s *memStore) RequeueBuild(ctx context.Context, _ int64, _ string) error {
+	if err := ctx.Err(); err != nil {
+		return err // as Postgres would, with a cancelled context
+	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.state = Queued
@@ -117,6 +125,7 @@ type memDelivery struct {
 	req     BuildRequest
 	n, max  int
 	settled string
+	delay   time.Duration
 }
 
 func (d *memDelivery) Request() BuildRequest {
@@ -126,11 +135,24 @@ func (d *memDelivery) Request() BuildRequest {
 	return BuildRequest{BuildID: 1, Event: Event{Commit: strings.Repeat("a", 40),
 		Repo: Repo{Owner: "alice", Name: "fns"}}}
 }
-func (d *memDelivery) Attempt() (int, int)                      { return d.n, d.max }
-func (d *memDelivery) InProgress(context.Context) error         { return nil }
-func (d *memDelivery) Ack(context.Context) error                { d.settled = "ack"; return nil }
-func (d *memDelivery) Nak(context.Context, time.Duration) error { d.settled = "nak"; return nil }
-func (d *memDelivery) Term(context.Context, string) error       { d.settled = "term"; return nil }
+func (d *memDelivery) Attempt() (int, int)              { return d.n, d.max }
+func (d *memDelivery) InProgress(context.Context) error { return nil }
+
+// The queue cannot be told anything on a cancelled context.
+func (d *memDelivery) Ack(ctx context.Context) error { return d.settle(ctx, "ack") }
+func (d *memDelivery) Nak(ctx context.Context, delay time.Duration) error {
+	d.delay = delay
+	return d.settle(ctx, "nak")
+}
+func (d *memDelivery) Term(ctx context.Context, _ string) error { return d.settle(ctx, "term") }
+
+func (d *memDelivery) settle(ctx context.Context, how string) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	d.settled = how
+	return nil
+}
 
 func specs(names ...string) planFunc {
 	return func() ([]FunctionSpec, error) {
@@ -231,5 +253,46 @@ func TestDuplicateDeliveryIsAckedWithoutBuilding(t *testing.T) {
 	newRunner(t, st, src, specs("a"), nil, &memDeployer{}, &memReporter{}).Handle(context.Background(), d)
 	if d.settled != "ack" || fetched {
 		t.Fatalf("settled %s, fetched %v", d.settled, fetched)
+	}
+}
+
+// TestADeliveryOfABuildHeldElsewhereComesBackLater: a delivery of a build
+// another runner holds is not acked away, which would strand the build if
+// that runner died; it comes back once the claim would be stale.
+func TestADeliveryOfABuildHeldElsewhereComesBackLater(t *testing.T) {
+	st := &memStore{state: Running, heldFor: 40 * time.Second}
+	fetched := false
+	src := fetchFunc(func(context.Context, Event, string) error { fetched = true; return nil })
+	d := &memDelivery{n: 2, max: 5}
+	newRunner(t, st, src, specs("a"), nil, &memDeployer{}, &memReporter{}).Handle(context.Background(), d)
+	if d.settled != "nak" || fetched {
+		t.Fatalf("settled %s, fetched %v; want a nak and no build", d.settled, fetched)
+	}
+	// The default claim timeout is a minute: a heartbeat every 15s.
+	if d.delay != 55*time.Second {
+		t.Errorf("delayed %s, want the 40s the claim stays good and a heartbeat", d.delay)
+	}
+}
+
+// TestAStopPastTheGraceHandsTheBuildBack: when shutdown cancels a build's
+// context, whatever error the step returns, the build goes back to the
+// queue for another runner, and the queue is told so, on a context of the
+// attempt's end that the shutdown did not cancel.
+func TestAStopPastTheGraceHandsTheBuildBack(t *testing.T) {
+	st := &memStore{state: Queued}
+	ctx, cancel := context.WithCancel(context.Background())
+	src := fetchFunc(func(ctx context.Context, _ Event, _ string) error {
+		cancel()
+		<-ctx.Done()
+		// Not marked transient: what a tool says when it is killed.
+		return errors.New("git fetch: signal: killed")
+	})
+	d := &memDelivery{n: 1, max: 5}
+	newRunner(t, st, src, specs("a"), nil, &memDeployer{}, &memReporter{}).Handle(ctx, d)
+	if st.state != Queued || st.requeued != 1 {
+		t.Errorf("build %s after %d requeues, want it handed back", st.state, st.requeued)
+	}
+	if d.settled != "nak" {
+		t.Errorf("delivery %q, want a nak for another runner", d.settled)
 	}
 }

@@ -13,8 +13,8 @@ func TestFinishBuild(t *testing.T) {
 	db := newTestDB(t)
 	ctx := context.Background()
 	b := db.queued(t, "d-1")
-	if ok, err := db.ClaimBuild(ctx, b.ID, time.Minute); !ok || err != nil {
-		t.Fatalf("claim = %v, %v", ok, err)
+	if c, err := db.ClaimBuild(ctx, b.ID, time.Minute); !c.Won || err != nil {
+		t.Fatalf("claim = %v, %v", c, err)
 	}
 	if err := db.FinishBuild(ctx, b.ID, pipeline.Failure, pipeline.StepBuild, "go: build failed"); err != nil {
 		t.Fatal(err)

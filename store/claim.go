@@ -2,8 +2,11 @@ package store
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"time"
+
+	"github.com/jackc/pgx/v5"
 
 	"github.com/ofcbuild/ofc/pipeline"
 )
@@ -11,7 +14,9 @@ import (
 // claimBuild is the one UPDATE that decides which runner gets a build.
 // Runners racing on it queue on the row lock; each after the first sees
 // the row the winner wrote, whose heartbeat is fresh, and changes nothing.
-// The second column tells a build that does not exist from one taken.
+// The other columns, read from the row as it was before the UPDATE, tell
+// a build that does not exist (no row) from a final one and, for one held
+// elsewhere, how long its claim stays good without a heartbeat.
 const claimBuild = `WITH claimed AS (
 	UPDATE builds SET
 		state        = 'running',
@@ -23,21 +28,36 @@ const claimBuild = `WITH claimed AS (
 	       OR (state = 'running' AND heartbeat_at < now() - $2::bigint * interval '1 microsecond'))
 	RETURNING id
 )
-SELECT EXISTS (SELECT 1 FROM claimed), EXISTS (SELECT 1 FROM builds WHERE id = $1)`
+SELECT EXISTS (SELECT 1 FROM claimed), b.state,
+       COALESCE(GREATEST(0, EXTRACT(EPOCH FROM (b.heartbeat_at + $2::bigint * interval '1 microsecond' - now())) * 1000000), 0)::bigint
+FROM builds b WHERE b.id = $1`
 
-// ClaimBuild moves build id to running. It returns false when the build is
-// final, or running and heard from within staleAfter; a running build not
-// heard from for longer is taken over. A build that does not exist is an
-// error wrapping pipeline.ErrNotFound.
-func (s *Store) ClaimBuild(ctx context.Context, id int64, staleAfter time.Duration) (bool, error) {
-	var claimed, exists bool
-	if err := s.pool.QueryRow(ctx, claimBuild, id, staleAfter.Microseconds()).Scan(&claimed, &exists); err != nil {
-		return false, fmt.Errorf("claim build %d: %w", id, err)
+// ClaimBuild moves build id to running when it is queued, or running and
+// not heard from within staleAfter (its runner is taken to be gone). A
+// build that does not exist is an error wrapping pipeline.ErrNotFound.
+func (s *Store) ClaimBuild(ctx context.Context, id int64, staleAfter time.Duration) (pipeline.Claim, error) {
+	var won bool
+	var state string
+	var heldFor int64
+	err := s.pool.QueryRow(ctx, claimBuild, id, staleAfter.Microseconds()).Scan(&won, &state, &heldFor)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return pipeline.Claim{}, fmt.Errorf("claim build %d: %w", id, pipeline.ErrNotFound)
 	}
-	if !exists {
-		return false, fmt.Errorf("claim build %d: %w", id, pipeline.ErrNotFound)
+	if err != nil {
+		return pipeline.Claim{}, fmt.Errorf("claim build %d: %w", id, err)
 	}
-	return claimed, nil
+	switch {
+	case won:
+		return pipeline.Claim{Won: true}, nil
+	case pipeline.State(state).Final():
+		return pipeline.Claim{Final: true}, nil
+	case pipeline.State(state) == pipeline.Queued:
+		// Queued as this statement began, claimed by another runner's
+		// UPDATE before ours took the row: just now, so for a whole
+		// staleAfter.
+		return pipeline.Claim{HeldFor: staleAfter}, nil
+	}
+	return pipeline.Claim{HeldFor: time.Duration(heldFor) * time.Microsecond}, nil
 }
 
 // Heartbeat records that build id is still being worked on. It fails,

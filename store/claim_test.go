@@ -26,9 +26,9 @@ func TestClaimBuildRaceHasOneWinner(t *testing.T) {
 		go func() {
 			defer wg.Done()
 			<-start
-			ok, err := db.ClaimBuild(ctx, b.ID, time.Minute)
+			c, err := db.ClaimBuild(ctx, b.ID, time.Minute)
 			errs[i] = err
-			if ok {
+			if c.Won {
 				wins.Add(1)
 			}
 		}()
@@ -60,12 +60,12 @@ func TestClaimBuildTakesOverStaleBuild(t *testing.T) {
 	db := newTestDB(t)
 	ctx := context.Background()
 	b := db.queued(t, "d-1")
-	if ok, err := db.ClaimBuild(ctx, b.ID, time.Minute); !ok || err != nil {
-		t.Fatalf("first claim = %v, %v", ok, err)
+	if c, err := db.ClaimBuild(ctx, b.ID, time.Minute); !c.Won || err != nil {
+		t.Fatalf("first claim = %v, %v", c, err)
 	}
 
-	if ok, err := db.ClaimBuild(ctx, b.ID, time.Minute); ok || err != nil {
-		t.Fatalf("claim of a build heard from just now = %v, %v; want false", ok, err)
+	if c, err := db.ClaimBuild(ctx, b.ID, time.Minute); c.Won || c.Final || c.HeldFor <= 50*time.Second || c.HeldFor > time.Minute || err != nil {
+		t.Fatalf("claim of a build heard from just now = %v, %v; want false", c, err)
 	}
 	if err := db.Heartbeat(ctx, b.ID); err != nil {
 		t.Fatal(err)
@@ -73,17 +73,17 @@ func TestClaimBuildTakesOverStaleBuild(t *testing.T) {
 
 	// The runner went quiet two minutes ago.
 	db.exec(t, "UPDATE builds SET heartbeat_at = now() - interval '2 minutes' WHERE id = $1", b.ID)
-	if ok, err := db.ClaimBuild(ctx, b.ID, 5*time.Minute); ok || err != nil {
-		t.Fatalf("claim with a 5m limit of a build quiet for 2m = %v, %v; want false", ok, err)
+	if c, err := db.ClaimBuild(ctx, b.ID, 5*time.Minute); c.Won || c.Final || c.HeldFor < 2*time.Minute || c.HeldFor > 3*time.Minute || err != nil {
+		t.Fatalf("claim with a 5m limit of a build quiet for 2m = %v, %v; want false", c, err)
 	}
-	if ok, err := db.ClaimBuild(ctx, b.ID, time.Minute); !ok || err != nil {
-		t.Fatalf("claim with a 1m limit of a build quiet for 2m = %v, %v; want true", ok, err)
+	if c, err := db.ClaimBuild(ctx, b.ID, time.Minute); !c.Won || err != nil {
+		t.Fatalf("claim with a 1m limit of a build quiet for 2m = %v, %v; want true", c, err)
 	}
 	if a := db.attempts(t, b.ID); a != 2 {
 		t.Errorf("attempts = %d, want 2", a)
 	}
-	if ok, err := db.ClaimBuild(ctx, b.ID, time.Minute); ok || err != nil {
-		t.Fatalf("claim right after a takeover = %v, %v; want false", ok, err)
+	if c, err := db.ClaimBuild(ctx, b.ID, time.Minute); c.Won || err != nil {
+		t.Fatalf("claim right after a takeover = %v, %v; want false", c, err)
 	}
 }
 
@@ -94,16 +94,16 @@ func TestClaimBuildRefusesFinalBuild(t *testing.T) {
 	if err := db.FinishBuild(ctx, b.ID, pipeline.Success, "", ""); err != nil {
 		t.Fatal(err)
 	}
-	if ok, err := db.ClaimBuild(ctx, b.ID, 0); ok || err != nil {
-		t.Fatalf("claim of a finished build = %v, %v; want false", ok, err)
+	if c, err := db.ClaimBuild(ctx, b.ID, 0); c.Won || !c.Final || err != nil {
+		t.Fatalf("claim of a finished build = %v, %v; want false", c, err)
 	}
 }
 
 func TestClaimBuildNotFound(t *testing.T) {
 	db := newTestDB(t)
-	ok, err := db.ClaimBuild(context.Background(), 4242, time.Minute)
-	if ok || !errors.Is(err, pipeline.ErrNotFound) {
-		t.Fatalf("claim of a missing build = %v, %v; want an error wrapping ErrNotFound", ok, err)
+	c, err := db.ClaimBuild(context.Background(), 4242, time.Minute)
+	if c.Won || !errors.Is(err, pipeline.ErrNotFound) {
+		t.Fatalf("claim of a missing build = %+v, %v; want an error wrapping ErrNotFound", c, err)
 	}
 }
 
@@ -123,8 +123,8 @@ func TestRequeueBuild(t *testing.T) {
 	db := newTestDB(t)
 	ctx := context.Background()
 	b := db.queued(t, "d-1")
-	if ok, err := db.ClaimBuild(ctx, b.ID, time.Hour); !ok || err != nil {
-		t.Fatalf("claim = %v, %v", ok, err)
+	if c, err := db.ClaimBuild(ctx, b.ID, time.Hour); !c.Won || err != nil {
+		t.Fatalf("claim = %v, %v", c, err)
 	}
 	if err := db.RequeueBuild(ctx, b.ID, "registry unavailable"); err != nil {
 		t.Fatal(err)
@@ -137,8 +137,8 @@ func TestRequeueBuild(t *testing.T) {
 		t.Errorf("requeued build: state %q error %q", got.State, got.Error)
 	}
 	// The next delivery claims it at once, however long the stale limit.
-	if ok, err := db.ClaimBuild(ctx, b.ID, time.Hour); !ok || err != nil {
-		t.Fatalf("claim after requeue = %v, %v; want true", ok, err)
+	if c, err := db.ClaimBuild(ctx, b.ID, time.Hour); !c.Won || err != nil {
+		t.Fatalf("claim after requeue = %v, %v; want true", c, err)
 	}
 	if a := db.attempts(t, b.ID); a != 2 {
 		t.Errorf("attempts = %d, want 2", a)

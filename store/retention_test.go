@@ -27,8 +27,8 @@ func (db testDB) logged(t *testing.T, owner string, state pipeline.State, age ti
 		t.Fatal(err)
 	}
 	if state != pipeline.Queued {
-		if won, err := db.ClaimBuild(ctx, b.ID, time.Minute); err != nil || !won {
-			t.Fatalf("claim build %d: %v, %v", b.ID, won, err)
+		if c, err := db.ClaimBuild(ctx, b.ID, time.Minute); err != nil || !c.Won {
+			t.Fatalf("claim build %d: %v, %v", b.ID, c, err)
 		}
 	}
 	if state.Final() {

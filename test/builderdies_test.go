@@ -15,7 +15,9 @@ import (
 // attempt, on another builder, numbers its lines after them, and the
 // finished build's log holds both attempts.
 func TestABuildWhoseBuilderDiesKeepsItsLog(t *testing.T) {
-	sys := newSystem(t, 1)
+	// A short claim timeout: the takeover comes within seconds, not
+	// minutes, of the kill.
+	sys := newSystemWith(t, 1, "OFC_CLAIM_TIMEOUT=12s")
 	owner := "e2e-" + randomID()
 	removeFunctionsAtEnd(t, sys.svc, owner)
 	_, id := sys.pushFirst(owner, "ticker", "Tick slowly", map[string]string{
@@ -65,6 +67,51 @@ func TestABuildWhoseBuilderDiesKeepsItsLog(t *testing.T) {
 	body, _ := sys.page(b.ID)
 	if strings.Count(body, "tick 1\n") < 2 {
 		t.Errorf("the page does not show both attempts' first tick")
+	}
+}
+
+// TestABuilderStoppedPastItsGraceHandsItsBuildOn: SIGTERM in the middle of
+// a RUN step longer than the builder's grace. The builder stops the build
+// when the grace is over, hands it back to the queue before it exits
+// (although its own context is cancelled by then), and another builder
+// finishes it.
+func TestABuilderStoppedPastItsGraceHandsItsBuildOn(t *testing.T) {
+	sys := newSystemWith(t, 1, "OFC_SHUTDOWN_GRACE=2s", "OFC_CLAIM_TIMEOUT=12s")
+	owner := "e2e-" + randomID()
+	removeFunctionsAtEnd(t, sys.svc, owner)
+	_, id := sys.pushFirst(owner, "ticker", "Tick slowly", map[string]string{
+		"stack.yml":         tickerStack,
+		"ticker/Dockerfile": fmt.Sprintf(tickerDockerfile, randomID(), ticks),
+	})
+	for deadline := time.Now().Add(buildWithin); countTicks(sys.logLines(id)) < 3; time.Sleep(50 * time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Fatalf("no 3 ticks stored within %s", buildWithin)
+		}
+	}
+	if err := syscall.Kill(sys.pids["builder"][0], syscall.SIGTERM); err != nil {
+		t.Fatal(err)
+	}
+	// The step has seconds to go when the grace ends: the build goes back
+	// to the queue, saying why.
+	var b pipeline.Build
+	for deadline := time.Now().Add(time.Minute); ; time.Sleep(100 * time.Millisecond) {
+		if b = sys.build(id); b.State == pipeline.Queued {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("build %s a minute after SIGTERM with a 2s grace, want it handed back (queued)", b.State)
+		}
+	}
+	if !strings.Contains(b.Error, "stopped") {
+		t.Errorf("the handed-back build says %q, want why", b.Error)
+	}
+
+	sys.start("builder", "OFC_BUILDER_NAME=builder-after")
+	if b := sys.waitFinal(id, buildWithin); b.State != pipeline.Success {
+		t.Fatalf("build %s at %q after the handover: %s", b.State, b.FailedStep, b.Error)
+	}
+	if n := countTicks(sys.logLines(id)); n < ticks {
+		t.Errorf("%d ticks logged, want the second attempt's %d at least", n, ticks)
 	}
 }
 

@@ -119,11 +119,11 @@ func (b *bench) recordBuild(ctx context.Context, commit string) (int64, error) {
 	if err != nil {
 		return 0, err
 	}
-	ok, err := b.s.builder.ClaimBuild(ctx, build.ID, time.Minute)
+	c, err := b.s.builder.ClaimBuild(ctx, build.ID, time.Minute)
 	if err != nil {
 		return 0, err
 	}
-	if !ok {
+	if !c.Won {
 		return 0, fmt.Errorf("claim build %d: already taken", build.ID)
 	}
 	return build.ID, nil

@@ -74,6 +74,9 @@ type config struct {
 	LogRetention  time.Duration
 	LogKeepBuilds int
 	MaxAttempts   int
+	// ClaimTimeout is how long a running build may go unheard before
+	// another builder takes it over; the queue's ack wait follows it.
+	ClaimTimeout  time.Duration
 	ReadyTimeout  time.Duration
 	ShutdownGrace time.Duration
 	// PreviewTTL is how long a preview lives without a push; 0 keeps
@@ -130,6 +133,7 @@ func readConfig(look envconfig.Lookup) (config, error) {
 		LogRetention:     r.Duration("OFC_LOG_RETENTION", 30*24*time.Hour),
 		LogKeepBuilds:    r.Int("OFC_LOG_KEEP_BUILDS", 200),
 		MaxAttempts:      r.Int("OFC_MAX_ATTEMPTS", 5),
+		ClaimTimeout:     r.Duration("OFC_CLAIM_TIMEOUT", time.Minute),
 		ReadyTimeout:     r.Duration("OFC_DEPLOY_READY_TIMEOUT", 2*time.Minute),
 		ShutdownGrace:    r.Duration("OFC_SHUTDOWN_GRACE", 5*time.Minute),
 		PreviewTTL:       r.Duration("OFC_PREVIEW_TTL", 7*24*time.Hour),
@@ -157,6 +161,10 @@ func readConfig(look envconfig.Lookup) (config, error) {
 	if (c.GitHubAppID != 0) != (c.GitHubAppKeyFile != "") {
 		appErr = errors.New("OFC_GITHUB_APP_ID and OFC_GITHUB_APP_PRIVATE_KEY_FILE go together: set both for GitHub App mode, or neither")
 	}
+	var claimErr error
+	if c.ClaimTimeout < 4*time.Second {
+		claimErr = fmt.Errorf("OFC_CLAIM_TIMEOUT=%s: at least 4s (a heartbeat goes every quarter of it)", c.ClaimTimeout)
+	}
 	tmplErr := c.readTemplateSettings()
-	return c, errors.Join(r.Err(), err, appErr, keyErr, dirErr, tmplErr)
+	return c, errors.Join(r.Err(), err, appErr, keyErr, dirErr, tmplErr, claimErr)
 }

@@ -49,7 +49,10 @@ func run(ctx context.Context, look func(string) (string, bool)) error {
 	}
 	defer pool.Close()
 
-	q, err := cfg.Queue(ctx, log, queue.Config{MaxDeliver: cfg.MaxAttempts, Name: "ofc-" + cfg.Name})
+	// The ack wait outlasts the claim: a request the queue delivers again
+	// after a builder died finds the build's claim stale, and takes it.
+	q, err := cfg.Queue(ctx, log, queue.Config{MaxDeliver: cfg.MaxAttempts, Name: "ofc-" + cfg.Name,
+		AckWait: cfg.ClaimTimeout + cfg.ClaimTimeout/2})
 	if err != nil {
 		return err
 	}
@@ -114,6 +117,7 @@ func run(ctx context.Context, look func(string) (string, bool)) error {
 		WorkDir:       cfg.WorkDir,
 		Parallelism:   cfg.Parallelism,
 		ReadyTimeout:  cfg.ReadyTimeout,
+		ClaimTimeout:  cfg.ClaimTimeout,
 		StatusContext: "ofc",
 		TargetURL:     statusLink(cfg),
 	})
