@@ -35,7 +35,9 @@ func LabelValue(s string) string {
 // PreviewBranch is the branch whose preview ev deploys, or "" when ev is
 // on the repository's default branch and deploys production.
 func (e Event) PreviewBranch() string {
-	if e.Repo.DefaultBranch == "" || e.Branch == e.Repo.DefaultBranch {
+	// A repository whose default branch is unknown has no production: its
+	// branches are previews, never deployed over production.
+	if e.Repo.DefaultBranch != "" && e.Branch == e.Repo.DefaultBranch {
 		return ""
 	}
 	return e.Branch

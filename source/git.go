@@ -8,6 +8,7 @@ import (
 	"encoding/base64"
 	"errors"
 	"fmt"
+	"net/url"
 	"os"
 	"os/exec"
 	"regexp"
@@ -31,6 +32,12 @@ type Config struct {
 	// TokenUser is the user name sent with the token over HTTP basic auth:
 	// "x-access-token" for GitHub, "oauth2" for GitLab.
 	TokenUser string
+	// Hosts are the hosts each forge's repositories are cloned from
+	// ("github.com", a GitHub Enterprise or GitLab host). A clone URL on
+	// another host is refused before anything, the token least of all,
+	// is sent to it: the URL comes from a webhook's payload. A forge
+	// without an entry is not checked.
+	Hosts map[pipeline.Provider]string
 }
 
 // Git fetches with the git command line.
@@ -61,6 +68,9 @@ func (g *Git) Fetch(ctx context.Context, ev pipeline.Event, dir string) error {
 	}
 	if !strings.HasPrefix(ev.Repo.CloneURL, "https://") && !strings.HasPrefix(ev.Repo.CloneURL, "http://") {
 		return fmt.Errorf("%s: clone URL %q is not http(s)", what, ev.Repo.CloneURL)
+	}
+	if err := g.checkHost(ev); err != nil {
+		return fmt.Errorf("%s: %w", what, err)
 	}
 	env, err := g.credentials(ctx, ev)
 	if err != nil {
@@ -148,4 +158,20 @@ func fetchError(err error) error {
 		}
 	}
 	return err
+}
+
+// checkHost refuses a clone URL that is not on its forge's host.
+func (g *Git) checkHost(ev pipeline.Event) error {
+	want, ok := g.cfg.Hosts[ev.Repo.Provider]
+	if !ok {
+		return nil
+	}
+	u, err := url.Parse(ev.Repo.CloneURL)
+	if err != nil {
+		return fmt.Errorf("clone URL %q: %w", ev.Repo.CloneURL, err)
+	}
+	if !strings.EqualFold(u.Hostname(), want) {
+		return fmt.Errorf("clone URL %q is not on %s, where %s repositories are: refused", ev.Repo.CloneURL, want, ev.Repo.Provider)
+	}
+	return nil
 }

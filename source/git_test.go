@@ -74,3 +74,36 @@ func TestFetchErrorsSayWhatFailedAndHideTheToken(t *testing.T) {
 		t.Errorf("a file:// clone URL must be refused, got %v", err)
 	}
 }
+
+// recordingToken counts the tokens asked for.
+type recordingToken struct{ asked int }
+
+func (r *recordingToken) Token(context.Context, pipeline.Event) (string, error) {
+	r.asked++
+	return "s3cr3t-token", nil
+}
+
+// TestFetchRefusesACloneURLOffTheForge: a signed payload may still name
+// any clone URL; one off the forge's host is refused before the token is
+// fetched, let alone sent.
+func TestFetchRefusesACloneURLOffTheForge(t *testing.T) {
+	srv := gittest.NewServer(t)
+	repo := srv.NewRepo("alice", "fns", "main")
+	sha := repo.Commit("main", "first", map[string]string{"f": "x"})
+
+	tok := &recordingToken{}
+	g := New(Config{Tokens: tok, Hosts: map[pipeline.Provider]string{pipeline.GitHub: "github.example"}})
+	err := g.Fetch(context.Background(), event(repo.CloneURL, sha), t.TempDir())
+	if err == nil || !strings.Contains(err.Error(), "is not on github.example") || pipeline.IsTransient(err) {
+		t.Fatalf("clone from %s = %v, want a refusal that is not retried", repo.CloneURL, err)
+	}
+	if tok.asked != 0 {
+		t.Errorf("the token was asked for %d times before the refusal", tok.asked)
+	}
+
+	// On the forge's host (the port aside), it clones.
+	g = New(Config{Tokens: tok, Hosts: map[pipeline.Provider]string{pipeline.GitHub: "127.0.0.1"}})
+	if err := g.Fetch(context.Background(), event(repo.CloneURL, sha), t.TempDir()); err != nil {
+		t.Fatalf("clone from the forge's host: %v", err)
+	}
+}

@@ -3,7 +3,9 @@ package main
 import (
 	"context"
 	"fmt"
+	"net/url"
 	"os"
+	"strings"
 
 	"github.com/ofcbuild/ofc/pipeline"
 	scmgithub "github.com/ofcbuild/ofc/scm/github"
@@ -98,4 +100,22 @@ func githubForge(cfg config) (forges, error) {
 	}
 	checks, err := statusgithub.NewChecks(statusgithub.Config{BaseURL: cfg.GitHubAPIURL, Token: app})
 	return forges{github: checks, githubClone: app}, err
+}
+
+// cloneHosts are the hosts the forges' repositories are cloned from, by
+// their API's address: github.com for api.github.com, the host itself for
+// GitHub Enterprise (https://host/api/v3/) and GitLab.
+func cloneHosts(cfg config) map[pipeline.Provider]string {
+	hosts := map[pipeline.Provider]string{}
+	if u, err := url.Parse(cfg.GitHubAPIURL); err == nil && u.Hostname() != "" {
+		h := u.Hostname()
+		if strings.EqualFold(h, "api.github.com") {
+			h = "github.com"
+		}
+		hosts[pipeline.GitHub] = h
+	}
+	if u, err := url.Parse(cfg.GitLabAPIURL); err == nil && u.Hostname() != "" {
+		hosts[pipeline.GitLab] = u.Hostname()
+	}
+	return hosts
 }

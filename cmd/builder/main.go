@@ -97,7 +97,7 @@ func run(ctx context.Context, look func(string) (string, bool)) error {
 	recorder := logs.New(logs.Config{Store: st, Publisher: q, Redactor: red, MaxBytes: cfg.LogMaxBytes, Logger: log})
 	runner, err := pipeline.NewRunner(pipeline.RunnerConfig{
 		Store:  st,
-		Source: source.New(source.Config{Tokens: redactedTokens{reporter, red}}),
+		Source: source.New(source.Config{Tokens: redactedTokens{reporter, red}, Hosts: cloneHosts(cfg)}),
 		Planner: plan.New(plan.Config{ImageRef: reg.Ref, StackFile: cfg.StackFile, StackFiles: cfg.StackFiles,
 			BuildArgs: cfg.buildArgs(), Watchdogs: cfg.watchdogs(), TemplatesDir: cfg.TemplatesDir}),
 		Builder:      bk,

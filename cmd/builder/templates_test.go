@@ -1,6 +1,7 @@
 package main
 
 import (
+	"github.com/ofcbuild/ofc/pipeline"
 	"os"
 	"path/filepath"
 	"strings"
@@ -63,6 +64,19 @@ func TestReadTemplateSettings(t *testing.T) {
 	for _, want := range []string{"of-watchdog/fwatchdog is not an executable file", "classic-watchdog/fwatchdog is not an executable file", "holds no PEM certificate", "OFC_TEMPLATES_DIR"} {
 		if err == nil || !strings.Contains(err.Error(), want) {
 			t.Errorf("error %v does not say %q", err, want)
+		}
+	}
+}
+
+func TestCloneHosts(t *testing.T) {
+	for _, tc := range []struct{ github, gitlab, wantGitHub, wantGitLab string }{
+		{"https://api.github.com/", "https://gitlab.com/api/v4", "github.com", "gitlab.com"},
+		{"https://ghe.acme.dev/api/v3/", "https://git.acme.dev/api/v4", "ghe.acme.dev", "git.acme.dev"},
+		{"http://127.0.0.1:4321/", "http://127.0.0.1:4322/api/v4", "127.0.0.1", "127.0.0.1"},
+	} {
+		got := cloneHosts(config{GitHubAPIURL: tc.github, GitLabAPIURL: tc.gitlab})
+		if got[pipeline.GitHub] != tc.wantGitHub || got[pipeline.GitLab] != tc.wantGitLab {
+			t.Errorf("cloneHosts(%s, %s) = %v", tc.github, tc.gitlab, got)
 		}
 	}
 }

@@ -241,6 +241,10 @@ func repoOf(r payloadRepo, present bool) (pipeline.Repo, error) {
 	if def == "" {
 		def = r.MasterBranch
 	}
+	if def == "" {
+		// Without it a branch cannot be told from production.
+		return pipeline.Repo{}, fmt.Errorf("repository %s/%s has no default_branch", owner, r.Name)
+	}
 	return pipeline.Repo{
 		Provider:      pipeline.GitHub,
 		Owner:         owner,

@@ -387,3 +387,24 @@ func TestIgnoredReasonIsPrintable(t *testing.T) {
 		t.Errorf("reason %q carries control characters or is too long", ie.Reason)
 	}
 }
+
+// TestParseTakesTheSafeSideOfMissingFields: a push whose repository names
+// no default branch could not be told from production, and is refused; one
+// that does not say whether it is private is taken as private.
+func TestParseTakesTheSafeSideOfMissingFields(t *testing.T) {
+	noDefault := patched(t, "push_with-new-branch.json", func(m map[string]any) {
+		delete(obj(m, "repository"), "default_branch")
+		delete(obj(m, "repository"), "master_branch")
+	})
+	if _, err := Parse(EventPush, delivery, noDefault); err == nil || !strings.Contains(err.Error(), "no default_branch") {
+		t.Errorf("push without a default branch: %v, want it refused", err)
+	}
+	noPrivate := patched(t, "push_with-new-branch.json", func(m map[string]any) { delete(obj(m, "repository"), "private") })
+	ev, err := Parse(EventPush, delivery, noPrivate)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !ev.Repo.Private {
+		t.Error("a repository of unknown visibility was taken as public")
+	}
+}

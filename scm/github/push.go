@@ -28,7 +28,10 @@ type payloadRepo struct {
 	// DefaultBranch is default_branch; older payloads call it
 	// master_branch.
 	DefaultBranch, MasterBranch string
-	Private                     bool
+	// Private is private; a payload that does not say is taken as
+	// private, the safe side: the repository is cloned with credentials
+	// and its builds are not shown to everyone.
+	Private bool
 }
 
 type headCommit struct {
@@ -99,7 +102,7 @@ func (r *jsonRepo) payload() (payloadRepo, bool) {
 	}
 	out := payloadRepo{Name: deref(r.Name), FullName: deref(r.FullName), CloneURL: deref(r.CloneURL),
 		HTMLURL: deref(r.HTMLURL), DefaultBranch: deref(r.DefaultBranch), MasterBranch: deref(r.MasterBranch),
-		Private: deref(r.Private)}
+		Private: r.Private == nil || *r.Private}
 	if o := r.Owner; o != nil {
 		out.OwnerLogin, out.OwnerName = deref(o.Login), deref(o.Name)
 	}

@@ -159,3 +159,12 @@ func BenchmarkParsePush(b *testing.B) {
 		}
 	}
 }
+
+// TestParseRefusesAProjectWithoutDefaultBranch: a push whose project names
+// no default branch could not be told from production.
+func TestParseRefusesAProjectWithoutDefaultBranch(t *testing.T) {
+	body := patched(t, "push.json", func(m map[string]any) { delete(obj(m, "project"), "default_branch") })
+	if _, err := Parse(EventPush, "uuid-1", body); err == nil || !strings.Contains(err.Error(), "no default_branch") {
+		t.Errorf("push without a default branch: %v, want it refused", err)
+	}
+}

@@ -85,6 +85,10 @@ func repoOf(p project) (pipeline.Repo, error) {
 	if p.GitHTTPURL == "" {
 		return pipeline.Repo{}, fmt.Errorf("project %s has no git_http_url", full)
 	}
+	if p.DefaultBranch == "" {
+		// Without it a branch cannot be told from production.
+		return pipeline.Repo{}, fmt.Errorf("project %s has no default_branch", full)
+	}
 	return pipeline.Repo{
 		Provider:      pipeline.GitLab,
 		Owner:         owner,
