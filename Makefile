@@ -29,7 +29,7 @@ ARTIFACTS := $(CURDIR)/test/artifacts
 GO_TEST_FLAGS ?= -count=1 -timeout 45m -artifacts -outputdir $(ARTIFACTS)
 WITH_ENV := set -a && . .dev/env && set +a &&
 
-.PHONY: build run test bench-webhook bench-localfaas bench-history bench-livelog bench-templates bench-watchdog
+.PHONY: build run test fuzz bench-webhook bench-localfaas bench-history bench-livelog bench-templates bench-watchdog
 
 build: ## build the service's commands into .dev/bin, the watchdogs into .dev/bin/watchdog
 	@mkdir -p $(BIN)
@@ -43,6 +43,9 @@ run: up build ## the demo: start the stack, push a sample repository, print the 
 test: up ## every test, against the dev stack
 	@mkdir -p $(ARTIFACTS)
 	$(WITH_ENV) go vet ./... && go test $(GO_TEST_FLAGS) ./...
+
+fuzz: ## every fuzz target for FUZZTIME (default 10m) each; writes docs/fuzz.md
+	scripts/fuzz.sh
 
 bench-webhook: up ## signed push -> 202 against a bare handler; rewrites docs/benchmarks.md
 	$(WITH_ENV) go run ./bench/webhook -duration 10s

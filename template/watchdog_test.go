@@ -62,3 +62,19 @@ func TestStages(t *testing.T) {
 		t.Errorf("Stages = %+v\nwant %+v", got, want)
 	}
 }
+
+// FuzzStages reads Dockerfiles as users push them: whatever the text,
+// reading its stages neither panics nor names a stage FROM nothing.
+func FuzzStages(f *testing.F) {
+	f.Add("ARG V=1\nFROM ghcr.io/openfaas/of-watchdog:${V} AS w\nFROM w AS ship\n", "V", "2")
+	f.Add("FROM --platform=$BUILDPLATFORM golang:1.26 AS build \\\n  # comment\nFROM scratch\n", "", "")
+	f.Add("from ${A:-x}${B:+y}$C\n", "A", "")
+	f.Fuzz(func(t *testing.T, dockerfile, arg, value string) {
+		for _, st := range Stages([]byte(dockerfile), map[string]string{arg: value}) {
+			if st.From == "" && st.Image != "" {
+				t.Errorf("stage %+v has an image but starts from nothing", st)
+			}
+		}
+		_ = Watchdogs([]byte(dockerfile), map[string]string{arg: value})
+	})
+}
