@@ -48,6 +48,10 @@ func TestEveryTemplateBuildsAndAnswers(t *testing.T) {
 	removeFunctionsAtEnd(t, sys.svc, owner)
 	files := templateFiles()
 	files["classic-go/go.sum"] = goproxy.GoSum()
+	// A package.json of its own: BuildKit would otherwise answer the
+	// install from an earlier run's layer, asking no registry anything.
+	files["node/package.json"] = strings.Replace(nodePackageJSON, `"version": "1.0.0"`, `"version": "1.0.0", "description": "run `+randomID()+`"`, 1)
+	files["py-http/requirements.txt"] = "# run " + randomID() + "\n" + files["py-http/requirements.txt"]
 	sha, id := sys.pushFirst(owner, "templates", "A function of each template", files)
 
 	b := sys.waitFinal(id, buildWithin)
@@ -90,6 +94,9 @@ func TestEveryTemplateBuildsAndAnswers(t *testing.T) {
 	}
 	if reqs := npm.Requests(); len(reqs) == 0 || !reqs[0].Authorized {
 		t.Errorf("the private registry saw %+v, want requests with the token of the build secret", reqs)
+	}
+	if reqs := pypi.Requests(); len(reqs) == 0 {
+		t.Error("the package index saw no request: the wheel came from elsewhere")
 	}
 	// python3-http: a dict with statusCode, body and headers; a package
 	// from the index.
