@@ -52,7 +52,7 @@ func main() {
 }
 
 func run(ctx context.Context, o options) error {
-	load := loadAverage()
+	load := benchdoc.LoadAverage()
 	server := os.Getenv("OFC_DATABASE_URL")
 	if server == "" {
 		return fmt.Errorf("OFC_DATABASE_URL is unset: run `make up` and `. .dev/env`")

@@ -3,7 +3,6 @@ package main
 import (
 	"context"
 	"fmt"
-	"os"
 	"strconv"
 	"strings"
 	"time"
@@ -70,19 +69,6 @@ func machineFacts(ctx context.Context, pool *pgxpool.Pool) (facts, error) {
 		return f, fmt.Errorf("read postgres facts: %w", err)
 	}
 	return f, nil
-}
-
-// loadAverage is the host's load over the last minute. Sequential
-// latencies on a few cores move with whatever else runs, so the report
-// says how quiet the machine was when the run began, before its own fill
-// loaded it.
-func loadAverage() string {
-	b, err := os.ReadFile("/proc/loadavg")
-	if err != nil {
-		return "unknown"
-	}
-	load, _, _ := strings.Cut(string(b), " ")
-	return load
 }
 
 // render writes the markdown section, markers included.

@@ -73,7 +73,7 @@ type facts struct {
 
 // machineFacts reads the host and buildkitd's version.
 func machineFacts(ctx context.Context, addr string) (facts, error) {
-	f := facts{host: benchdoc.ReadHost(), loadStart: loadAverage()}
+	f := facts{host: benchdoc.ReadHost(), loadStart: benchdoc.LoadAverage()}
 	c, err := bkclient.New(ctx, addr)
 	if err != nil {
 		return f, fmt.Errorf("connect to buildkitd at %s: %w", addr, err)
@@ -90,15 +90,4 @@ func machineFacts(ctx context.Context, addr string) (facts, error) {
 		f.buildkitd = "built from tools/buildkit (reports " + f.buildkitd + ")"
 	}
 	return f, nil
-}
-
-// loadAverage is the host's load over the last minute, "unknown" where
-// /proc does not say.
-func loadAverage() string {
-	b, err := os.ReadFile("/proc/loadavg")
-	if err != nil {
-		return "unknown"
-	}
-	load, _, _ := strings.Cut(string(b), " ")
-	return load
 }

@@ -93,7 +93,7 @@ func run(ctx context.Context, args []string) error {
 		return err
 	}
 	results := b.measure(ctx)
-	f.loadEnd = loadAverage()
+	f.loadEnd = benchdoc.LoadAverage()
 	// Clean up even when interrupted, with a context of its own.
 	cleanCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 2*time.Minute)
 	defer cancel()

@@ -51,3 +51,15 @@ func cpuModel(cpuinfo string) string {
 	}
 	return ""
 }
+
+// LoadAverage is the host's load over the last minute, "unknown" where
+// /proc does not say. Latencies on a few cores move with whatever else
+// runs, so a report says how quiet the machine was.
+func LoadAverage() string {
+	b, err := os.ReadFile("/proc/loadavg")
+	if err != nil {
+		return "unknown"
+	}
+	load, _, _ := strings.Cut(string(b), " ")
+	return load
+}
