@@ -14,10 +14,14 @@ const (
 	Success State = "success"
 	Failure State = "failure"
 	Error   State = "error"
+	// Superseded is a build a newer push of its branch or pull request
+	// made pointless: skipped while queued, or stopped while running.
+	// Nothing of it is deployed after that; it is final.
+	Superseded State = "superseded"
 )
 
 // Final reports whether no further change of state is expected.
-func (s State) Final() bool { return s == Success || s == Failure || s == Error }
+func (s State) Final() bool { return s == Success || s == Failure || s == Error || s == Superseded }
 
 // Step names a stage of the pipeline; a failure records the step it
 // happened in, so the user sees "build" rather than a bare error.

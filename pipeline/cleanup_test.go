@@ -25,6 +25,26 @@ func (m *memDeployments) RecordDeployed(_ context.Context, d Deployed) error {
 	return nil
 }
 
+// Advance holds the table's lock throughout, as the store holds the
+// name's.
+func (m *memDeployments) Advance(ctx context.Context, d Deployed, decide func(context.Context, *Deployed) (string, error),
+	deploy func(context.Context) error) (string, error) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	var live *Deployed
+	if l, ok := m.live[d.DeployName]; ok {
+		live = &l
+	}
+	if why, err := decide(ctx, live); why != "" || err != nil {
+		return why, err
+	}
+	if err := deploy(ctx); err != nil {
+		return "", err
+	}
+	m.live[d.DeployName] = d
+	return "", nil
+}
+
 func (m *memDeployments) LivePreviews(_ context.Context, _ int64, branch string) ([]Deployed, error) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
@@ -105,7 +125,7 @@ func (r *memRemover) PruneImage(_ context.Context, img PrunableImage) error {
 
 func cleanupRunner(t *testing.T, st *memStore, deps *memDeployments, rm *memRemover, rep *memReporter) *Runner {
 	t.Helper()
-	r, err := NewRunner(RunnerConfig{Store: st, Source: fetchFunc(okFetch), Planner: specs(), Builder: buildFunc(nil),
+	r, err := NewRunner(RunnerConfig{Store: st, Source: fetchFunc(okFetch), History: linearHistory{}, Planner: specs(), Builder: buildFunc(nil),
 		Deployer: &memDeployer{images: map[string]string{}}, Reporter: rep, Logs: nopSink{}, WorkDir: t.TempDir(),
 		Deployments: deps, Remover: rm})
 	if err != nil {
@@ -187,7 +207,7 @@ func TestAFunctionGoneFromTheStackFileIsRemoved(t *testing.T) {
 		"alice-old":   {DeployName: "alice-old", Function: "old", BuildID: 0},
 		"alice-newer": {DeployName: "alice-newer", Function: "newer", BuildID: 5},
 	}}
-	r, err := NewRunner(RunnerConfig{Store: st, Source: fetchFunc(okFetch), Planner: specs("a"),
+	r, err := NewRunner(RunnerConfig{Store: st, Source: fetchFunc(okFetch), History: linearHistory{}, Planner: specs("a"),
 		Builder:  buildFunc(func(s FunctionSpec) (string, error) { return "sha256:" + s.Name, nil }),
 		Deployer: &memDeployer{images: map[string]string{}}, Reporter: &memReporter{}, Logs: nopSink{}, WorkDir: t.TempDir(),
 		Deployments: deps, Remover: rm})

@@ -29,7 +29,7 @@ func TestAPullRequestBuildCommentsItsPreviews(t *testing.T) {
 		}
 		return "sha256:" + s.Name, nil
 	})
-	r, err := NewRunner(RunnerConfig{Store: st, Source: fetchFunc(okFetch), Planner: specs("a", "bad"), Builder: build,
+	r, err := NewRunner(RunnerConfig{Store: st, Source: fetchFunc(okFetch), History: linearHistory{}, Planner: specs("a", "bad"), Builder: build,
 		Deployer: &memDeployer{images: map[string]string{}}, Reporter: rep, Logs: nopSink{}, WorkDir: t.TempDir(),
 		Deployments: &memDeployments{live: map[string]Deployed{}}, Remover: &memRemover{}, Commenter: com,
 		FunctionURL: func(n string) string { return "https://fn.example/function/" + n }})

@@ -31,10 +31,17 @@ type PrunableImage struct {
 // Deployments records what runs on the gateway, for cleanups to find it
 // again. Safe for concurrent use.
 type Deployments interface {
-	// RecordDeployed notes that d.DeployName runs d since build d.BuildID.
-	// A record from a later build is kept: an older build that finishes
-	// last changes nothing. A removed name deployed again is live again.
-	RecordDeployed(ctx context.Context, d Deployed) error
+	// Advance deploys d.DeployName, if production may move to d, and
+	// records that it runs d. While it runs, no other call for the same
+	// name does, in any process: the check, the deploy and the record are
+	// one step. decide is shown what the name runs now (nil for nothing
+	// live) and says why d must not replace it, or "" to go ahead; then
+	// deploy runs, and when it returns nil the record says d. Neither
+	// runs for a build that a newer push superseded, whose why is
+	// "superseded by <sha>". An error from decide or deploy is returned
+	// as it is; the store's own errors are Transient.
+	Advance(ctx context.Context, d Deployed, decide func(ctx context.Context, live *Deployed) (string, error),
+		deploy func(ctx context.Context) error) (why string, err error)
 	// LivePreviews lists the previews of branch in the repository of
 	// build id that are not removed.
 	LivePreviews(ctx context.Context, id int64, branch string) ([]Deployed, error)

@@ -9,6 +9,12 @@ var ErrNotFound = errors.New("not found")
 // value for a build secret its stack file asks for.
 var ErrSecretNotFound = errors.New("build secret not configured")
 
+// SupersededError says a newer push of the same branch or pull request,
+// at commit By, made a build pointless.
+type SupersededError struct{ By string }
+
+func (e *SupersededError) Error() string { return "superseded by " + e.By }
+
 // transientError marks an error that may go away by itself: a dependency
 // that is down, a network that failed. The queue retries such builds.
 type transientError struct{ err error }

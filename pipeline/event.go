@@ -68,7 +68,11 @@ type Event struct {
 	// Tag is the tag's name, e.g. v1.2.0, for a Tag event.
 	Tag string `json:"tag,omitempty"`
 	// Commit is the full SHA to build.
-	Commit  string `json:"commit"`
+	Commit string `json:"commit"`
+	// Before is the commit the ref pointed at before this push, when the
+	// forge says: a newer push whose Before is an older build's commit
+	// descends from it. "" when unknown.
+	Before  string `json:"before,omitempty"`
 	Message string `json:"message,omitempty"`
 	Author  string `json:"author,omitempty"`
 	// PullRequest is the number of the pull or merge request the commit is
@@ -84,11 +88,14 @@ type Event struct {
 }
 
 // ShortCommit is the first 7 characters of the commit, as forges show it.
-func (e Event) ShortCommit() string {
-	if len(e.Commit) > 7 {
-		return e.Commit[:7]
+func (e Event) ShortCommit() string { return ShortSHA(e.Commit) }
+
+// ShortSHA is the first 7 characters of a commit id, as forges show it.
+func ShortSHA(sha string) string {
+	if len(sha) > 7 {
+		return sha[:7]
 	}
-	return e.Commit
+	return sha
 }
 
 // ForkBranch is the branch a pull request from a fork builds and

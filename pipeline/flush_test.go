@@ -37,7 +37,7 @@ func TestTheLogIsStoredBeforeTheFinalState(t *testing.T) {
 			}
 			return "sha256:" + s.Name, nil
 		})
-		r, err := NewRunner(RunnerConfig{Store: st, Source: fetchFunc(okFetch), Planner: specs("a"), Builder: build,
+		r, err := NewRunner(RunnerConfig{Store: st, Source: fetchFunc(okFetch), History: linearHistory{}, Planner: specs("a"), Builder: build,
 			Deployer: &memDeployer{images: map[string]string{}}, Reporter: &memReporter{}, Logs: sink,
 			WorkDir: t.TempDir(), Deployments: &memDeployments{live: map[string]Deployed{}}, Remover: &memRemover{}})
 		if err != nil {

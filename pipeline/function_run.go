@@ -19,7 +19,7 @@ type functionResult struct {
 // runFunction builds, pushes, deploys and waits for one function. A user
 // failure is recorded on the function build and reported on its context;
 // a transient one is returned for the whole build to be retried.
-func (r *Runner) runFunction(ctx context.Context, log *slog.Logger, ev Event, spec FunctionSpec, fb FunctionBuild) functionResult {
+func (r *Runner) runFunction(ctx context.Context, log *slog.Logger, ev Event, lin *lineage, spec FunctionSpec, fb FunctionBuild) functionResult {
 	now := time.Now().UTC()
 	fb.State, fb.StartedAt = Running, &now
 	if saved, err := r.cfg.Store.SaveFunctionBuild(ctx, fb); err != nil {
@@ -33,9 +33,18 @@ func (r *Runner) runFunction(ctx context.Context, log *slog.Logger, ev Event, sp
 	})
 
 	tail := &logTail{next: r.cfg.Logs}
-	step, err := r.buildAndDeploy(ctx, log, ev, spec, &fb, tail)
+	step, why, err := r.buildAndDeploy(ctx, log, ev, lin, spec, &fb, tail)
 	done := time.Now().UTC()
 	fb.FinishedAt = &done
+	if sup := supersededBy(ctx, err); sup != nil {
+		// The build ends as superseded; this function with it.
+		st := CommitStatus{Context: r.functionContext(spec.Name), State: StatusCancelled,
+			Description: sup.Error(), TargetURL: r.cfg.TargetURL(fb.BuildID)}
+		rctx := context.WithoutCancel(ctx)
+		r.reporting(rctx, ev, fb.BuildID, spec.Name, st)
+		r.report(rctx, log, ev, fb.BuildID, spec.Name, st)
+		return functionResult{fb: fb, err: sup}
+	}
 	if err != nil {
 		if terr := retryable(ctx, err); terr != nil {
 			// Leave the record running: the retry takes it from here.
@@ -43,27 +52,20 @@ func (r *Runner) runFunction(ctx context.Context, log *slog.Logger, ev Event, sp
 		}
 	}
 	st := CommitStatus{Context: r.functionContext(spec.Name), TargetURL: r.cfg.TargetURL(fb.BuildID)}
-	if err != nil {
+	switch {
+	case err != nil:
 		fb.State, fb.FailedStep, fb.Error = Failure, step, r.cfg.Redact(err.Error())
 		st.State, st.Description = StatusFailure, fmt.Sprintf("%s failed: %s", step, Summary(err))
 		tail.Line(ctx, fb.BuildID, spec.Name, step, "error: "+err.Error())
 		log.Info("function failed", "step", step, "err", err)
-	} else if why := r.notDeployed(ev); why != "" {
+	case why != "":
 		fb.State = Success
 		st.State, st.Description = StatusSuccess, "built; not deployed: "+why
 		tail.Line(ctx, fb.BuildID, spec.Name, StepBuild, "built "+fb.ImageByDigest()+"; not deployed: "+why)
-	} else {
+	default:
 		fb.State = Success
 		st.State, st.Description = StatusSuccess, "deployed "+spec.DeployName
 		tail.Line(ctx, fb.BuildID, spec.Name, StepReady, "deployed "+spec.DeployName+" ("+fb.ImageByDigest()+")")
-		derr := r.cfg.Deployments.RecordDeployed(ctx, Deployed{
-			DeployName: spec.DeployName, Function: spec.Name, Branch: ev.Branch, Preview: ev.PreviewBranch() != "",
-			PullRequest: ev.PullRequest, Commit: ev.Commit, Image: spec.Image, Digest: fb.Digest, BuildID: fb.BuildID,
-		})
-		if derr != nil {
-			// Without the record a cleanup could not find the function.
-			return functionResult{fb: fb, err: Transient(derr)}
-		}
 	}
 	saved, serr := r.cfg.Store.SaveFunctionBuild(ctx, fb)
 	if serr != nil {
@@ -75,11 +77,12 @@ func (r *Runner) runFunction(ctx context.Context, log *slog.Logger, ev Event, sp
 	return functionResult{fb: saved, err: err}
 }
 
-// buildAndDeploy runs the stages of one function and says which failed.
-func (r *Runner) buildAndDeploy(ctx context.Context, log *slog.Logger, ev Event, spec FunctionSpec, fb *FunctionBuild, tail *logTail) (Step, error) {
+// buildAndDeploy runs the stages of one function and says which failed,
+// or why what it built was not deployed.
+func (r *Runner) buildAndDeploy(ctx context.Context, log *slog.Logger, ev Event, lin *lineage, spec FunctionSpec, fb *FunctionBuild, tail *logTail) (Step, string, error) {
 	secrets, err := r.buildSecrets(ctx, ev, spec, fb.BuildID, tail)
 	if err != nil {
-		return StepBuild, err
+		return StepBuild, "", err
 	}
 	spec.Secrets = secrets
 	if spec.TemplateFrom != "" {
@@ -89,26 +92,32 @@ func (r *Runner) buildAndDeploy(ctx context.Context, log *slog.Logger, ev Event,
 	digest, err := r.cfg.Builder.Build(ctx, spec, w)
 	w.Close()
 	if err != nil {
-		return StepBuild, err
+		return StepBuild, "", err
 	}
 	fb.Digest = digest
 	tail.Line(ctx, fb.BuildID, spec.Name, StepBuild, "pushed "+spec.Image+" ("+digest+")")
 
-	if r.notDeployed(ev) != "" {
-		return "", nil
+	if why := r.notDeployed(ev); why != "" {
+		return "", why, nil
 	}
 	image := fb.ImageByDigest()
-	tail.Line(ctx, fb.BuildID, spec.Name, StepDeploy, "deploying "+spec.DeployName+" with "+image)
-	if err := r.cfg.Deployer.Deploy(ctx, spec, image); err != nil {
-		return StepDeploy, err
+	why, err := r.cfg.Deployments.Advance(ctx, Deployed{
+		DeployName: spec.DeployName, Function: spec.Name, Branch: ev.Branch, Preview: ev.PreviewBranch() != "",
+		PullRequest: ev.PullRequest, Commit: ev.Commit, Image: spec.Image, Digest: fb.Digest, BuildID: fb.BuildID,
+	}, lin.mayReplace, func(ctx context.Context) error {
+		tail.Line(ctx, fb.BuildID, spec.Name, StepDeploy, "deploying "+spec.DeployName+" with "+image)
+		return r.cfg.Deployer.Deploy(ctx, spec, image)
+	})
+	if err != nil || why != "" {
+		return StepDeploy, why, err
 	}
 	readyCtx, cancel := context.WithTimeout(ctx, r.cfg.ReadyTimeout)
 	defer cancel()
 	if err := r.cfg.Deployer.WaitReady(readyCtx, spec.DeployName); err != nil {
-		return StepReady, err
+		return StepReady, "", err
 	}
 	log.Info("function deployed", "deploy_name", spec.DeployName, "digest", digest)
-	return "", nil
+	return "", "", nil
 }
 
 // lastLines keeps the end of a long message, where a compiler or a failed

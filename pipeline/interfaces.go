@@ -32,7 +32,9 @@ type BuildStore interface {
 	// a duplicate) or held by another runner, and for how long it stays
 	// held if that runner is not heard from again.
 	ClaimBuild(ctx context.Context, id int64, staleAfter time.Duration) (Claim, error)
-	// Heartbeat says the build is still being worked on.
+	// Heartbeat says the build is still being worked on. An error that
+	// is a *SupersededError says a newer push made the build pointless:
+	// the runner stops it.
 	Heartbeat(ctx context.Context, id int64) error
 	// SaveFunctionBuild inserts or updates (by build id and name) one
 	// function build and returns it with its id.
@@ -114,6 +116,9 @@ const (
 	StatusSuccess StatusState = "success"
 	StatusFailure StatusState = "failure"
 	StatusError   StatusState = "error"
+	// StatusCancelled is a build stopped because a newer push made it
+	// pointless. Forges without the notion show it as they can.
+	StatusCancelled StatusState = "cancelled"
 )
 
 // CommitStatus is one context's status on a commit.
@@ -171,6 +176,9 @@ type Claim struct {
 	Won bool
 	// Final says the build already has its final state.
 	Final bool
+	// SupersededBy, when Final, is the commit of the newer push that
+	// made the build pointless before it ran; "" otherwise.
+	SupersededBy string
 	// HeldFor, when neither, is how long another runner's claim on the
 	// build stays good without a heartbeat: a delivery of the build is
 	// worth trying again after it.

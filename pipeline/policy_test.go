@@ -35,7 +35,7 @@ func TestWhatABuildDeploys(t *testing.T) {
 			// this stack file no longer has.
 			deps := &memDeployments{live: map[string]Deployed{"alice-old": {DeployName: "alice-old", Function: "old", Branch: ev.Branch}}}
 			rm := &memRemover{}
-			r, err := NewRunner(RunnerConfig{Store: st, Source: fetchFunc(okFetch), Planner: specs("a"),
+			r, err := NewRunner(RunnerConfig{Store: st, Source: fetchFunc(okFetch), History: linearHistory{}, Planner: specs("a"),
 				Builder:  buildFunc(func(s FunctionSpec) (string, error) { return "sha256:" + s.Name, nil }),
 				Deployer: dep, Reporter: rep, Logs: nopSink{}, WorkDir: t.TempDir(),
 				Deployments: deps, Remover: rm, ForkPreviews: ParseNamespaces(c.trust)})

@@ -25,7 +25,7 @@ func (r *refusingReporter) Report(ctx context.Context, ev Event, st CommitStatus
 // the forge refused and why.
 func TestTheLogSaysWhatWasReported(t *testing.T) {
 	st, sink := &memStore{state: Queued}, &lineSink{}
-	r, err := NewRunner(RunnerConfig{Store: st, Source: fetchFunc(okFetch), Planner: specs("a"),
+	r, err := NewRunner(RunnerConfig{Store: st, Source: fetchFunc(okFetch), History: linearHistory{}, Planner: specs("a"),
 		Builder:  buildFunc(func(s FunctionSpec) (string, error) { return "sha256:" + s.Name, nil }),
 		Deployer: &memDeployer{images: map[string]string{}}, Reporter: &refusingReporter{refuse: "ofc/a"}, Logs: sink,
 		WorkDir: t.TempDir(), Deployments: &memDeployments{live: map[string]Deployed{}}, Remover: &memRemover{}})

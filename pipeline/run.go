@@ -70,7 +70,8 @@ func (r *Runner) run(ctx context.Context, log *slog.Logger, req BuildRequest) er
 		})
 	}
 
-	results := r.runFunctions(ctx, log, ev, specs, fbs)
+	lin := &lineage{history: r.cfg.History, ev: ev, dir: src, buildID: id}
+	results := r.runFunctions(ctx, log, ev, lin, specs, fbs)
 	if err := r.retireRemoved(ctx, log, ev, id, specs); err != nil {
 		return err
 	}
@@ -83,7 +84,7 @@ func (r *Runner) run(ctx context.Context, log *slog.Logger, req BuildRequest) er
 
 // runFunctions builds and deploys every function, at most Parallelism at
 // once, and returns each one's final record in the order of specs.
-func (r *Runner) runFunctions(ctx context.Context, log *slog.Logger, ev Event, specs []FunctionSpec, fbs []FunctionBuild) []functionResult {
+func (r *Runner) runFunctions(ctx context.Context, log *slog.Logger, ev Event, lin *lineage, specs []FunctionSpec, fbs []FunctionBuild) []functionResult {
 	results := make([]functionResult, len(specs))
 	sem := make(chan struct{}, r.cfg.Parallelism)
 	var wg sync.WaitGroup
@@ -98,7 +99,7 @@ func (r *Runner) runFunctions(ctx context.Context, log *slog.Logger, ev Event, s
 				results[i] = r.unplanned(ctx, flog, ev, specs[i], fbs[i])
 				return
 			}
-			results[i] = r.runFunction(ctx, flog, ev, specs[i], fbs[i])
+			results[i] = r.runFunction(ctx, flog, ev, lin, specs[i], fbs[i])
 		}()
 	}
 	wg.Wait()
@@ -112,6 +113,9 @@ func (r *Runner) conclude(ctx context.Context, log *slog.Logger, ev Event, id in
 	var firstStep Step
 	var msgs []string
 	for _, res := range results {
+		if sup := supersededBy(ctx, res.err); sup != nil {
+			return sup
+		}
 		if res.err != nil && IsTransient(res.err) {
 			return res.err
 		}

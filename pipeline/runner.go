@@ -12,8 +12,11 @@ import (
 
 // RunnerConfig holds what a Runner needs. Every interface must be set.
 type RunnerConfig struct {
-	Store    BuildStore
-	Source   Source
+	Store  BuildStore
+	Source Source
+	// History tells, before a deploy, whether the build's commit moves
+	// production forward.
+	History  History
 	Planner  Planner
 	Builder  ImageBuilder
 	Deployer Deployer
@@ -75,9 +78,9 @@ type Runner struct {
 
 // NewRunner checks cfg, fills its defaults and returns a Runner.
 func NewRunner(cfg RunnerConfig) (*Runner, error) {
-	if cfg.Store == nil || cfg.Source == nil || cfg.Planner == nil || cfg.Builder == nil ||
+	if cfg.Store == nil || cfg.Source == nil || cfg.History == nil || cfg.Planner == nil || cfg.Builder == nil ||
 		cfg.Deployer == nil || cfg.Reporter == nil || cfg.Logs == nil || cfg.Deployments == nil || cfg.Remover == nil {
-		return nil, errors.New("pipeline: runner needs a store, source, planner, builder, deployer, reporter, log sink, deployments and remover")
+		return nil, errors.New("pipeline: runner needs a store, source, history, planner, builder, deployer, reporter, log sink, deployments and remover")
 	}
 	if cfg.Logger == nil {
 		cfg.Logger = slog.Default()
@@ -132,6 +135,9 @@ func (r *Runner) Handle(ctx context.Context, d Delivery) {
 		return
 	case claim.Final:
 		log.Info("build is final; dropping duplicate delivery")
+		if claim.SupersededBy != "" {
+			r.reportSuperseded(ctx, log, req, &SupersededError{By: claim.SupersededBy})
+		}
 		r.settle(ctx, log, d.Ack)
 		return
 	case !claim.Won:
@@ -144,9 +150,15 @@ func (r *Runner) Handle(ctx context.Context, d Delivery) {
 		return
 	}
 
-	stop := r.heartbeat(ctx, log, req.BuildID, d)
-	err = r.run(ctx, log, req)
+	// A newer push cancels the run with the SupersededError as cause.
+	runCtx, cancelRun := context.WithCancelCause(ctx)
+	defer cancelRun(nil)
+	stop := r.heartbeat(runCtx, log, req.BuildID, d, cancelRun)
+	err = r.run(runCtx, log, req)
 	stop()
+	if sup := supersededBy(runCtx, err); sup != nil {
+		err = sup
+	}
 	r.endAttempt(ctx, log, d, req, err)
 }
 
@@ -157,13 +169,22 @@ func (r *Runner) Handle(ctx context.Context, d Delivery) {
 func (r *Runner) endAttempt(parent context.Context, log *slog.Logger, d Delivery, req BuildRequest, err error) {
 	ctx, cancel := context.WithTimeout(context.WithoutCancel(parent), r.cfg.SettleTimeout)
 	defer cancel()
-	if err != nil && parent.Err() != nil {
+	if err != nil && parent.Err() != nil && !errors.As(err, new(*SupersededError)) {
 		// Stopped, not failed: whatever the error says, the build is not
 		// the user's to blame and another runner may finish it.
 		err = Transient(fmt.Errorf("stopped: %w", err))
 	}
 	n, max := d.Attempt()
+	var sup *SupersededError
 	switch {
+	case errors.As(err, &sup):
+		log.Info("build superseded by a newer push", "by", sup.By)
+		r.reportSuperseded(ctx, log, req, sup)
+		if ferr := r.cfg.Store.FinishBuild(ctx, req.BuildID, Superseded, "", sup.Error()); ferr != nil {
+			log.Error("store final state", "err", ferr)
+		}
+		r.cfg.Logs.Flush(ctx, req.BuildID, true)
+		r.settle(ctx, log, d.Ack)
 	case err == nil:
 		r.cfg.Logs.Flush(ctx, req.BuildID, true)
 		r.settle(ctx, log, d.Ack)
@@ -202,7 +223,7 @@ func (r *Runner) heartbeatEvery() time.Duration { return r.cfg.ClaimTimeout / 4 
 
 // heartbeat keeps the queue from redelivering and the store from declaring
 // the build stale while it runs. The returned func stops it.
-func (r *Runner) heartbeat(ctx context.Context, log *slog.Logger, id int64, d Delivery) func() {
+func (r *Runner) heartbeat(ctx context.Context, log *slog.Logger, id int64, d Delivery, cancelRun context.CancelCauseFunc) func() {
 	ctx, cancel := context.WithCancel(ctx)
 	done := make(chan struct{})
 	go func() {
@@ -217,7 +238,14 @@ func (r *Runner) heartbeat(ctx context.Context, log *slog.Logger, id int64, d De
 				if err := d.InProgress(ctx); err != nil && ctx.Err() == nil {
 					log.Warn("tell queue build is in progress", "err", err)
 				}
-				if err := r.cfg.Store.Heartbeat(ctx, id); err != nil && ctx.Err() == nil {
+				err := r.cfg.Store.Heartbeat(ctx, id)
+				var sup *SupersededError
+				switch {
+				case errors.As(err, &sup):
+					log.Info("a newer push supersedes the build: stopping it", "by", sup.By)
+					cancelRun(sup)
+					return
+				case err != nil && ctx.Err() == nil:
 					log.Warn("store heartbeat", "err", err)
 				}
 			}

@@ -23,6 +23,8 @@ type memStore struct {
 	functions map[string]FunctionBuild
 	// heldFor is what a claim of a running build reports.
 	heldFor time.Duration
+	// supersededBy, once set, is what the next heartbeat reports.
+	supersededBy string
 }
 
 func (s *memStore) ClaimBuild(_ context.Context, _ int64, _ time.Duration) (Claim, error) {
@@ -37,7 +39,14 @@ func (s *memStore) ClaimBuild(_ context.Context, _ int64, _ time.Duration) (Clai
 	s.state = Running
 	return Claim{Won: true}, nil
 }
-func (s *memStore) Heartbeat(context.Context, int64) error { return nil }
+func (s *memStore) Heartbeat(context.Context, int64) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.supersededBy != "" {
+		return &SupersededError{By: s.supersededBy}
+	}
+	return nil
+}
 func (s *memStore) SaveFunctionBuild(_ context.Context, fb FunctionBuild) (FunctionBuild, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -166,7 +175,7 @@ func specs(names ...string) planFunc {
 
 func newRunner(t *testing.T, st *memStore, src fetchFunc, pl planFunc, b buildFunc, d *memDeployer, rep *memReporter) *Runner {
 	t.Helper()
-	r, err := NewRunner(RunnerConfig{Store: st, Source: src, Planner: pl, Builder: b, Deployer: d,
+	r, err := NewRunner(RunnerConfig{Store: st, Source: src, History: linearHistory{}, Planner: pl, Builder: b, Deployer: d,
 		Reporter: rep, Logs: nopSink{}, WorkDir: t.TempDir(),
 		Deployments: &memDeployments{live: map[string]Deployed{}}, Remover: &memRemover{}})
 	if err != nil {

@@ -84,7 +84,7 @@ func TestBuildSecrets(t *testing.T) {
 				return []FunctionSpec{{Name: "a", DeployName: "alice-a", Image: "reg/alice/fns/a:c", BuildSecrets: c.ids}}, nil
 			})
 			st, sink := &memStore{state: Queued}, &lineSink{}
-			r, err := NewRunner(RunnerConfig{Store: st, Source: fetchFunc(okFetch), Planner: plan, Builder: build,
+			r, err := NewRunner(RunnerConfig{Store: st, Source: fetchFunc(okFetch), History: linearHistory{}, Planner: plan, Builder: build,
 				Deployer: &memDeployer{images: map[string]string{}}, Reporter: &memReporter{}, Logs: sink,
 				WorkDir: t.TempDir(), Deployments: &memDeployments{live: map[string]Deployed{}}, Remover: &memRemover{},
 				Secrets: c.source})

@@ -79,6 +79,11 @@ func (g *Git) Fetch(ctx context.Context, ev pipeline.Event, dir string) error {
 	steps := [][]string{
 		{"init", "--quiet", "."},
 		{"remote", "add", "origin", ev.Repo.CloneURL},
+		// A partial clone's promisor remote: Contains may fetch the
+		// history later without a single tree or file.
+		{"config", "core.repositoryformatversion", "1"},
+		{"config", "extensions.partialClone", "origin"},
+		{"config", "remote.origin.promisor", "true"},
 		{"fetch", "--quiet", "--depth=1", "--no-tags", "origin", ev.Commit},
 		{"-c", "advice.detachedHead=false", "checkout", "--quiet", "FETCH_HEAD"},
 	}

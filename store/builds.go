@@ -8,11 +8,16 @@ import (
 )
 
 // finishBuild stores a final state unless one is stored already: the first
-// result wins, so a late or duplicate runner cannot overwrite it.
+// result wins, so a late or duplicate runner cannot overwrite it. The
+// build's functions that were cut short (it was superseded, or gave up)
+// end with it.
 const finishBuild = `WITH finished AS (
 	UPDATE builds SET state = $2, failed_step = $3, error = $4, finished_at = now()
 	WHERE id = $1 AND state IN ('queued', 'running')
 	RETURNING id
+), functions AS (
+	UPDATE function_builds SET state = $2, finished_at = now(), updated_at = now()
+	WHERE build_id IN (SELECT id FROM finished) AND state IN ('queued', 'running')
 )
 SELECT EXISTS (SELECT 1 FROM builds WHERE id = $1)`
 

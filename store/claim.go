@@ -28,7 +28,7 @@ const claimBuild = `WITH claimed AS (
 	       OR (state = 'running' AND heartbeat_at < now() - $2::bigint * interval '1 microsecond'))
 	RETURNING id
 )
-SELECT EXISTS (SELECT 1 FROM claimed), b.state,
+SELECT EXISTS (SELECT 1 FROM claimed), b.state, b.superseded_by,
        COALESCE(GREATEST(0, EXTRACT(EPOCH FROM (b.heartbeat_at + $2::bigint * interval '1 microsecond' - now())) * 1000000), 0)::bigint
 FROM builds b WHERE b.id = $1`
 
@@ -37,9 +37,9 @@ FROM builds b WHERE b.id = $1`
 // build that does not exist is an error wrapping pipeline.ErrNotFound.
 func (s *Store) ClaimBuild(ctx context.Context, id int64, staleAfter time.Duration) (pipeline.Claim, error) {
 	var won bool
-	var state string
+	var state, supersededBy string
 	var heldFor int64
-	err := s.pool.QueryRow(ctx, claimBuild, id, staleAfter.Microseconds()).Scan(&won, &state, &heldFor)
+	err := s.pool.QueryRow(ctx, claimBuild, id, staleAfter.Microseconds()).Scan(&won, &state, &supersededBy, &heldFor)
 	if errors.Is(err, pgx.ErrNoRows) {
 		return pipeline.Claim{}, fmt.Errorf("claim build %d: %w", id, pipeline.ErrNotFound)
 	}
@@ -49,6 +49,8 @@ func (s *Store) ClaimBuild(ctx context.Context, id int64, staleAfter time.Durati
 	switch {
 	case won:
 		return pipeline.Claim{Won: true}, nil
+	case pipeline.State(state) == pipeline.Superseded:
+		return pipeline.Claim{Final: true, SupersededBy: supersededBy}, nil
 	case pipeline.State(state).Final():
 		return pipeline.Claim{Final: true}, nil
 	case pipeline.State(state) == pipeline.Queued:
@@ -63,14 +65,19 @@ func (s *Store) ClaimBuild(ctx context.Context, id int64, staleAfter time.Durati
 // Heartbeat records that build id is still being worked on. It fails,
 // wrapping pipeline.ErrNotFound, when there is no running build id: the
 // build was finished or handed back meanwhile, and the caller should stop.
+// It fails with a *pipeline.SupersededError when a newer push superseded
+// the build.
 func (s *Store) Heartbeat(ctx context.Context, id int64) error {
-	tag, err := s.pool.Exec(ctx,
-		`UPDATE builds SET heartbeat_at = now() WHERE id = $1 AND state = 'running'`, id)
-	if err != nil {
-		return fmt.Errorf("heartbeat build %d: %w", id, err)
-	}
-	if tag.RowsAffected() == 0 {
+	var supersededBy string
+	err := s.pool.QueryRow(ctx,
+		`UPDATE builds SET heartbeat_at = now() WHERE id = $1 AND state = 'running' RETURNING superseded_by`, id).Scan(&supersededBy)
+	switch {
+	case errors.Is(err, pgx.ErrNoRows):
 		return fmt.Errorf("heartbeat build %d: no running build: %w", id, pipeline.ErrNotFound)
+	case err != nil:
+		return fmt.Errorf("heartbeat build %d: %w", id, err)
+	case supersededBy != "":
+		return &pipeline.SupersededError{By: supersededBy}
 	}
 	return nil
 }

@@ -9,20 +9,27 @@ import (
 	"github.com/ofcbuild/ofc/pipeline"
 )
 
-// recordDeployed inserts or replaces a name's record, unless the record
-// comes from a later build: the conditional upsert is what keeps two
-// builders finishing out of order from recording the older commit.
-const recordDeployed = `INSERT INTO deployments
+// upsertDeployed inserts or replaces a name's record.
+const upsertDeployed = `INSERT INTO deployments
 	(deploy_name, repo_id, function, branch, preview, pull_request, commit_sha, image, digest, build_id)
 SELECT $1, b.repo_id, $2, $3, $4, $5, $6, $7, $8, b.id FROM builds b WHERE b.id = $9
 ON CONFLICT (deploy_name) DO UPDATE SET
 	repo_id = EXCLUDED.repo_id, function = EXCLUDED.function, branch = EXCLUDED.branch,
 	preview = EXCLUDED.preview, pull_request = EXCLUDED.pull_request, commit_sha = EXCLUDED.commit_sha,
 	image = EXCLUDED.image, digest = EXCLUDED.digest, build_id = EXCLUDED.build_id,
-	deployed_at = now(), removed_at = NULL, removed_by = NULL, removed_why = ''
+	deployed_at = now(), removed_at = NULL, removed_by = NULL, removed_why = ''`
+
+// recordDeployed is upsertDeployed unless the record comes from a later
+// build. Advance, which decides by git ancestry under the name's lock,
+// records unconditionally: an earlier build of a newer commit may follow
+// a later build of its parent. RecordDeployed takes no lock and has only
+// the order of builds to go by.
+const recordDeployed = upsertDeployed + `
 WHERE deployments.build_id <= EXCLUDED.build_id`
 
-// RecordDeployed implements pipeline.Deployments.
+// RecordDeployed records that d.DeployName runs d, unless a later build
+// is recorded: for deployments made outside the pipeline's Advance, such
+// as a system's seed data.
 func (s *Store) RecordDeployed(ctx context.Context, d pipeline.Deployed) error {
 	_, err := s.pool.Exec(ctx, recordDeployed, d.DeployName, d.Function, d.Branch, d.Preview,
 		d.PullRequest, d.Commit, d.Image, d.Digest, d.BuildID)

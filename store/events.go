@@ -31,10 +31,32 @@ const recordEvents = `WITH ` + upsertRepos + `, build AS (
 	JOIN repo ON repo.n = e.repo
 	ORDER BY e.delivery_id
 	ON CONFLICT (delivery_id) DO NOTHING
-	RETURNING id, repo_id, delivery_id, created_at
-)
+	RETURNING id, repo_id, delivery_id, created_at, kind, branch, commit_sha, event
+), ` + supersede + `
 SELECT build.delivery_id, build.id, build.created_at, repo.clone_url, repo.html_url, repo.default_branch, repo.private
 FROM build JOIN repo ON repo.id = build.repo_id`
+
+// supersede marks the unfinished builds of each new build's branch (a
+// push's) or pull request as superseded by its commit: a queued one ends
+// at once, a running one is stopped by its builder at its next heartbeat.
+// An older build whose push came after the new commit (its Before is that
+// commit) is newer code delivered first, and is left alone; so is a build
+// of the same commit. Builds recorded in the same statement do not see
+// each other: their deploys still only move forward.
+const supersede = `superseded AS (
+	UPDATE builds o SET
+		superseded_by = n.commit_sha,
+		state         = CASE WHEN o.state = 'queued' THEN 'superseded' ELSE o.state END,
+		error         = CASE WHEN o.state = 'queued' THEN 'superseded by ' || n.commit_sha ELSE o.error END,
+		finished_at   = CASE WHEN o.state = 'queued' THEN now() ELSE o.finished_at END
+	FROM build n
+	WHERE o.repo_id = n.repo_id AND o.kind = n.kind AND o.branch = n.branch AND o.id < n.id
+	  AND o.state IN ('queued', 'running') AND o.superseded_by = ''
+	  AND n.kind IN ('push', 'pull_request')
+	  AND (n.kind = 'push' OR o.event->>'pull_request' = n.event->>'pull_request')
+	  AND o.commit_sha <> n.commit_sha
+	  AND COALESCE(o.event->>'before', '') <> n.commit_sha
+)`
 
 // maxBatch bounds the events recorded by one statement.
 const maxBatch = 256

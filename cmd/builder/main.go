@@ -95,9 +95,11 @@ func run(ctx context.Context, look func(string) (string, bool)) error {
 	st := store.New(pool)
 	red := redactor(cfg)
 	recorder := logs.New(logs.Config{Store: st, Publisher: q, Redactor: red, MaxBytes: cfg.LogMaxBytes, Logger: log})
+	git := source.New(source.Config{Tokens: redactedTokens{reporter, red}, Hosts: cloneHosts(cfg)})
 	runner, err := pipeline.NewRunner(pipeline.RunnerConfig{
-		Store:  st,
-		Source: source.New(source.Config{Tokens: redactedTokens{reporter, red}, Hosts: cloneHosts(cfg)}),
+		Store:   st,
+		Source:  git,
+		History: git,
 		Planner: plan.New(plan.Config{ImageRef: reg.Ref, StackFile: cfg.StackFile, StackFiles: cfg.StackFiles,
 			BuildArgs: cfg.buildArgs(), Watchdogs: cfg.watchdogs(), TemplatesDir: cfg.TemplatesDir}),
 		Builder:      bk,

@@ -53,6 +53,8 @@ func NewRepo(root, workDir, owner, name, branch string) (*Repo, error) {
 		{root, []string{"init", "--quiet", "--bare", "--initial-branch=" + branch, r.bare}},
 		// GitHub lets clients fetch any commit reachable from a ref by its id.
 		{r.bare, []string{"config", "uploadpack.allowReachableSHA1InWant", "true"}},
+		// And fetch a partial clone, such as history without trees.
+		{r.bare, []string{"config", "uploadpack.allowFilter", "true"}},
 		{root, []string{"init", "--quiet", "--initial-branch=" + branch, r.work}},
 		{r.work, []string{"remote", "add", "origin", r.bare}},
 	} {
@@ -104,4 +106,18 @@ func git(dir string, args ...string) (string, error) {
 		return "", fmt.Errorf("git %s: %w\n%s", strings.Join(args, " "), err, out)
 	}
 	return string(out), nil
+}
+
+// Reset points branch at commit and force-pushes it, as a user rewriting
+// history does; the next Commit on branch builds on commit.
+func (r *Repo) Reset(branch, commit string) error {
+	for _, args := range [][]string{
+		{"checkout", "--quiet", "-B", branch, commit},
+		{"push", "--quiet", "--force", "origin", branch},
+	} {
+		if _, err := git(r.work, args...); err != nil {
+			return err
+		}
+	}
+	return nil
 }

@@ -60,3 +60,12 @@ func (r *Repo) Commit(branch, message string, files map[string]string) string {
 	}
 	return sha
 }
+
+// Reset points branch at commit and force-pushes it; the next Commit on
+// branch builds on commit.
+func (r *Repo) Reset(branch, commit string) {
+	r.t.Helper()
+	if err := r.r.Reset(branch, commit); err != nil {
+		r.t.Fatal(err)
+	}
+}

@@ -166,6 +166,8 @@ func runOf(st pipeline.CommitStatus, now time.Time) (checkRun, error) {
 		run.status = "in_progress"
 	case pipeline.StatusSuccess:
 		run.status, run.conclusion = "completed", "success"
+	case pipeline.StatusCancelled:
+		run.status, run.conclusion = "completed", "cancelled"
 	case pipeline.StatusFailure, pipeline.StatusError:
 		// "error" is the service failing, not the code; GitHub's other
 		// conclusions do not fit it ("cancelled" says someone stopped the

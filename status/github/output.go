@@ -49,6 +49,8 @@ func checkTitle(st pipeline.CommitStatus) string {
 			return "In progress"
 		case pipeline.StatusSuccess:
 			return "Succeeded"
+		case pipeline.StatusCancelled:
+			return "Cancelled"
 		default:
 			return "Failed"
 		}

@@ -124,6 +124,10 @@ func stateOf(s pipeline.StatusState) (string, error) {
 	switch s {
 	case pipeline.StatusPending, pipeline.StatusSuccess, pipeline.StatusFailure, pipeline.StatusError:
 		return string(s), nil
+	case pipeline.StatusCancelled:
+		// Commit statuses have no such state; "error" keeps the commit
+		// from looking green, and the description says why.
+		return string(pipeline.StatusError), nil
 	}
 	return "", fmt.Errorf("unknown status state %q", s)
 }

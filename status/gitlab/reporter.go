@@ -141,6 +141,8 @@ func stateOf(s pipeline.StatusState) (gl.BuildStateValue, error) {
 		return gl.Success, nil
 	case pipeline.StatusFailure, pipeline.StatusError:
 		return gl.Failed, nil
+	case pipeline.StatusCancelled:
+		return gl.Canceled, nil
 	}
 	return "", fmt.Errorf("unknown status state %q", s)
 }

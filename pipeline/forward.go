@@ -1,0 +1,62 @@
+package pipeline
+
+import (
+	"context"
+	"fmt"
+	"sync"
+)
+
+// History reads a repository's commit graph from a build's clone.
+//
+// Contains reports whether commit descendant has ancestor in its history
+// (a commit contains itself), fetching into dir, the clone Source.Fetch
+// made of ev, what it needs. known is false when the forge no longer has
+// one of the two commits (a force push dropped it): how they relate is
+// then unknown. An error is Transient when trying again may help. Calls
+// on one dir must not overlap; calls on different dirs may.
+type History interface {
+	Contains(ctx context.Context, ev Event, dir, descendant, ancestor string) (contains, known bool, err error)
+}
+
+// lineage answers, for one build, whether its commit may replace what a
+// function runs. Its functions deploy in parallel and share one clone, so
+// it keeps their questions to the History one at a time.
+type lineage struct {
+	mu      sync.Mutex
+	history History
+	ev      Event
+	dir     string
+	buildID int64
+}
+
+// mayReplace says why the build must not replace live, or "" when it may:
+// production moves only forward. A commit live already, or one whose
+// history holds the build's commit, stays; one the build's commit
+// descends from is replaced. Between commits that are not related, as
+// after a force push, the push received last wins, and builds are
+// numbered in the order their pushes were received.
+func (l *lineage) mayReplace(ctx context.Context, live *Deployed) (string, error) {
+	if live == nil || live.Commit == "" || live.Commit == l.ev.Commit {
+		return "", nil
+	}
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	newer, known, err := l.history.Contains(ctx, l.ev, l.dir, live.Commit, l.ev.Commit)
+	if err != nil {
+		return "", fmt.Errorf("compare %s with the live %s: %w", ShortSHA(l.ev.Commit), ShortSHA(live.Commit), err)
+	}
+	if known && newer {
+		return ShortSHA(live.Commit) + " is already live and contains " + ShortSHA(l.ev.Commit), nil
+	}
+	forward, known2, err := l.history.Contains(ctx, l.ev, l.dir, l.ev.Commit, live.Commit)
+	if err != nil {
+		return "", fmt.Errorf("compare %s with the live %s: %w", ShortSHA(l.ev.Commit), ShortSHA(live.Commit), err)
+	}
+	if known && known2 && forward {
+		return "", nil
+	}
+	if live.BuildID > l.buildID {
+		return ShortSHA(live.Commit) + " is already live, from a push received later", nil
+	}
+	return "", nil
+}

@@ -1,0 +1,51 @@
+package pipeline
+
+import (
+	"context"
+	"testing"
+)
+
+// linearHistory is a history where commits named by numbers descend from
+// every smaller number ("c1" < "c2"), and letters name unrelated lines.
+type linearHistory struct{}
+
+func (linearHistory) Contains(_ context.Context, _ Event, _, descendant, ancestor string) (bool, bool, error) {
+	if descendant == "gone" || ancestor == "gone" {
+		return false, false, nil
+	}
+	if descendant[0] != ancestor[0] {
+		return false, true, nil
+	}
+	return descendant >= ancestor, true, nil
+}
+
+func TestMayReplaceMovesOnlyForward(t *testing.T) {
+	cases := []struct {
+		name        string
+		commit      string
+		build       int64
+		live        *Deployed
+		wantRefusal string
+	}{
+		{"nothing live", "c1", 1, nil, ""},
+		{"same commit again", "c2", 3, &Deployed{Commit: "c2", BuildID: 2}, ""},
+		{"a descendant of what runs", "c3", 2, &Deployed{Commit: "c2", BuildID: 5}, ""},
+		{"the parent of what runs, delivered late", "c1", 9, &Deployed{Commit: "c2", BuildID: 2}, "c2 is already live and contains c1"},
+		{"unrelated, pushed later", "d1", 7, &Deployed{Commit: "c9", BuildID: 6}, ""},
+		{"unrelated, pushed earlier", "d1", 5, &Deployed{Commit: "c9", BuildID: 6}, "c9 is already live, from a push received later"},
+		{"live commit gone from the forge, pushed later", "c1", 7, &Deployed{Commit: "gone", BuildID: 6}, ""},
+		{"live commit gone from the forge, pushed earlier", "c1", 5, &Deployed{Commit: "gone", BuildID: 6}, "gone is already live, from a push received later"},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			l := &lineage{history: linearHistory{}, ev: Event{Commit: c.commit}, buildID: c.build}
+			why, err := l.mayReplace(context.Background(), c.live)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if why != c.wantRefusal {
+				t.Errorf("mayReplace = %q, want %q", why, c.wantRefusal)
+			}
+		})
+	}
+}
