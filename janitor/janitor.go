@@ -70,6 +70,16 @@ type Config struct {
 	// their logs whatever their age; 0 is no limit. A log goes when either
 	// rule says so; with both 0 the log-retention job is disabled.
 	LogKeepBuilds int
+	// Builds and Requests are the records and the queue of the builds the
+	// reaper looks after, on ReapSchedule: a build unfinished and not
+	// heard from for ReapAfter, whose request is not waiting in the
+	// queue, goes back to the queue, at most MaxReaps times; then it ends
+	// as an error. ReapAfter 0 disables the reaper.
+	Builds       QuietBuilds
+	Requests     Requests
+	ReapSchedule cron.Schedule
+	ReapAfter    time.Duration
+	MaxReaps     int
 	// Name is this builder's, recorded on the runs it claims.
 	Name string
 	// Now is the clock staleness and the age of logs are measured by; nil
@@ -105,6 +115,9 @@ func New(cfg Config) (*Janitor, error) {
 	if retainsLogs(cfg) && (cfg.Claimer == nil || cfg.Logs == nil || cfg.Schedule == nil) {
 		return nil, errors.New("janitor: Claimer, Logs and Schedule are required")
 	}
+	if cfg.ReapAfter > 0 && (cfg.Claimer == nil || cfg.Builds == nil || cfg.Requests == nil || cfg.ReapSchedule == nil) {
+		return nil, errors.New("janitor: Claimer, Builds, Requests and ReapSchedule are required to reap")
+	}
 	return &Janitor{cfg: cfg, log: cfg.Logger}, nil
 }
 
@@ -113,6 +126,8 @@ func New(cfg Config) (*Janitor, error) {
 type job struct {
 	name string
 	run  func(context.Context) error
+	// sched is when it runs; nil is Config.Schedule.
+	sched cron.Schedule
 }
 
 // jobs are the jobs cfg enables, each announced in the log, with what
@@ -121,18 +136,25 @@ func (j *Janitor) jobs() []job {
 	var jobs []job
 	next := aligned(j.cfg.Schedule)
 	if j.cfg.TTL > 0 {
-		jobs = append(jobs, job{JobStalePreviews, j.removeStale})
+		jobs = append(jobs, job{name: JobStalePreviews, run: j.removeStale})
 		j.log.Info("stale previews are removed on schedule", "job", JobStalePreviews,
 			"ttl", j.cfg.TTL, "next", next.Next(time.Now().UTC()))
 	} else {
 		j.log.Info("stale previews are kept: their time to live is 0", "job", JobStalePreviews)
 	}
 	if retainsLogs(j.cfg) {
-		jobs = append(jobs, job{JobLogRetention, j.removeLogs})
+		jobs = append(jobs, job{name: JobLogRetention, run: j.removeLogs})
 		j.log.Info("build logs are removed on schedule", "job", JobLogRetention,
 			"max_age", j.cfg.LogMaxAge, "keep_builds", j.cfg.LogKeepBuilds, "next", next.Next(time.Now().UTC()))
 	} else {
 		j.log.Info("build logs are kept: neither a maximum age nor a number of builds is set", "job", JobLogRetention)
+	}
+	if j.cfg.ReapAfter > 0 {
+		jobs = append(jobs, job{name: JobReap, run: j.reap, sched: j.cfg.ReapSchedule})
+		j.log.Info("quiet builds are reaped on schedule", "job", JobReap, "after", j.cfg.ReapAfter,
+			"max_reaps", j.cfg.MaxReaps, "next", aligned(j.cfg.ReapSchedule).Next(time.Now().UTC()))
+	} else {
+		j.log.Info("quiet builds are not reaped: OFC_REAP_AFTER is 0", "job", JobReap)
 	}
 	return jobs
 }
@@ -151,7 +173,11 @@ func (j *Janitor) Run(ctx context.Context) error {
 	for _, jb := range jobs {
 		// Each job tracks its own schedule: cron asks each entry's for
 		// the next time, and due must tell the time that woke this one.
-		sched := &tracked{Schedule: aligned(j.cfg.Schedule)}
+		every := jb.sched
+		if every == nil {
+			every = j.cfg.Schedule
+		}
+		sched := &tracked{Schedule: aligned(every)}
 		c.Schedule(sched, cron.FuncJob(func() {
 			j.runOnce(ctx, jb.name, sched.due(time.Now()), jb.run)
 		}))

@@ -22,12 +22,12 @@ type Handler func(ctx context.Context, d pipeline.Delivery)
 // to one of them. A request that cannot be decoded is terminated.
 func (q *Queue) Consume(ctx context.Context, log *slog.Logger, h Handler) error {
 	cons, err := q.js.CreateOrUpdateConsumer(ctx, q.cfg.Stream, jetstream.ConsumerConfig{
-		Durable:       q.cfg.Consumer,
-		AckPolicy:     jetstream.AckExplicitPolicy,
-		AckWait:       q.cfg.AckWait,
-		MaxDeliver:    q.cfg.MaxDeliver,
-		MaxAckPending: -1,
-		FilterSubject: q.cfg.Subject,
+		Durable:        q.cfg.Consumer,
+		AckPolicy:      jetstream.AckExplicitPolicy,
+		AckWait:        q.cfg.AckWait,
+		MaxDeliver:     q.cfg.MaxDeliver,
+		MaxAckPending:  -1,
+		FilterSubjects: q.cfg.requestSubjects(),
 	})
 	if err != nil {
 		return fmt.Errorf("create consumer %s: %w", q.cfg.Consumer, err)

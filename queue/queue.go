@@ -8,6 +8,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"strconv"
 	"time"
 
 	"github.com/nats-io/nats.go"
@@ -62,6 +63,17 @@ func (c *Config) defaults() {
 	}
 }
 
+// requestSubject is build id's request's subject: one per build, so that
+// the request of a build can be found in the stream (see Waiting).
+func (c Config) requestSubject(id int64) string {
+	return c.Subject + "." + strconv.FormatInt(id, 10)
+}
+
+// requestSubjects are the stream's: Subject itself, where earlier
+// versions published every request, and one token below it. Live logs
+// go two tokens below (Subject.logs.<id>) and stay out of the stream.
+func (c Config) requestSubjects() []string { return []string{c.Subject, c.Subject + ".*"} }
+
 // Queue is a connection to JetStream with the build stream in place.
 type Queue struct {
 	cfg Config
@@ -86,7 +98,7 @@ func Connect(ctx context.Context, cfg Config) (*Queue, error) {
 	}
 	_, err = js.CreateOrUpdateStream(ctx, jetstream.StreamConfig{
 		Name:       cfg.Stream,
-		Subjects:   []string{cfg.Subject},
+		Subjects:   cfg.requestSubjects(),
 		Retention:  jetstream.WorkQueuePolicy,
 		Storage:    jetstream.FileStorage,
 		Duplicates: cfg.DuplicateWindow,
@@ -123,8 +135,13 @@ func (q *Queue) Publish(ctx context.Context, req pipeline.BuildRequest) error {
 	if err != nil {
 		return fmt.Errorf("encode build request: %w", err)
 	}
-	ack, err := q.js.PublishMsgAsync(&nats.Msg{Subject: q.cfg.Subject, Data: data},
-		jetstream.WithMsgID(req.Event.DeliveryID), jetstream.WithExpectStream(q.cfg.Stream))
+	return q.publish(ctx, req, data, req.Event.DeliveryID)
+}
+
+// publish puts req, encoded as data, on its build's subject under msgID.
+func (q *Queue) publish(ctx context.Context, req pipeline.BuildRequest, data []byte, msgID string) error {
+	ack, err := q.js.PublishMsgAsync(&nats.Msg{Subject: q.cfg.requestSubject(req.BuildID), Data: data},
+		jetstream.WithMsgID(msgID), jetstream.WithExpectStream(q.cfg.Stream))
 	if err != nil {
 		return fmt.Errorf("publish build %d: %w", req.BuildID, err)
 	}

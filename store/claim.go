@@ -82,10 +82,11 @@ func (s *Store) Heartbeat(ctx context.Context, id int64) error {
 	return nil
 }
 
-// requeueBuild hands a running build back. Clearing the heartbeat lets
-// the next delivery claim it at once; a final build is left alone.
+// requeueBuild hands a running build back; the next delivery claims a
+// queued build whatever its heartbeat, which now dates the hand-back for
+// the reaper. A final build is left alone.
 const requeueBuild = `WITH requeued AS (
-	UPDATE builds SET state = 'queued', error = $2, heartbeat_at = NULL
+	UPDATE builds SET state = 'queued', error = $2, heartbeat_at = now()
 	WHERE id = $1 AND state = 'running'
 	RETURNING id
 )

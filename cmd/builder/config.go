@@ -93,6 +93,8 @@ type config struct {
 	LinkKeyFile string
 	LinkKey     []byte
 	LinkTTL     time.Duration
+
+	reapSettings
 }
 
 func readConfig(look envconfig.Lookup) (config, error) {
@@ -166,5 +168,6 @@ func readConfig(look envconfig.Lookup) (config, error) {
 		claimErr = fmt.Errorf("OFC_CLAIM_TIMEOUT=%s: at least 4s (a heartbeat goes every quarter of it)", c.ClaimTimeout)
 	}
 	tmplErr := c.readTemplateSettings()
-	return c, errors.Join(r.Err(), err, appErr, keyErr, dirErr, tmplErr, claimErr)
+	reapErr := c.readReapSettings(r)
+	return c, errors.Join(r.Err(), err, appErr, keyErr, dirErr, tmplErr, claimErr, reapErr)
 }

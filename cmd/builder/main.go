@@ -128,7 +128,8 @@ func run(ctx context.Context, look func(string) (string, bool)) error {
 	}
 	jan, err := janitor.New(janitor.Config{Claimer: st, Previews: st, Remover: remover{gw, reg},
 		Schedule: cfg.CleanupSchedule, TTL: cfg.PreviewTTL, Name: cfg.Name, Logger: log,
-		Logs: st, LogMaxAge: cfg.LogRetention, LogKeepBuilds: cfg.LogKeepBuilds})
+		Logs: st, LogMaxAge: cfg.LogRetention, LogKeepBuilds: cfg.LogKeepBuilds,
+		Builds: st, Requests: q, ReapSchedule: cfg.ReapSchedule, ReapAfter: cfg.ReapAfter, MaxReaps: cfg.MaxReaps})
 	if err != nil {
 		return err
 	}
