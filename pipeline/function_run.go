@@ -2,6 +2,7 @@ package pipeline
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"log/slog"
 	"strings"
@@ -89,8 +90,17 @@ func (r *Runner) buildAndDeploy(ctx context.Context, log *slog.Logger, ev Event,
 		tail.Line(ctx, fb.BuildID, spec.Name, StepBuild, "building "+spec.Lang+" from the "+spec.TemplateFrom)
 	}
 	w := NewLineWriter(ctx, tail, fb.BuildID, spec.Name, StepBuild)
-	digest, err := r.cfg.Builder.Build(ctx, spec, w)
+	// BuildTimeout: a build that runs past it is the user's failure (a
+	// build that never ends), unless ctx itself ended (the builder
+	// stopping), which the caller retries as before.
+	buildCtx, cancelBuild := context.WithTimeout(ctx, r.cfg.BuildTimeout)
+	digest, err := r.cfg.Builder.Build(buildCtx, spec, w)
+	timedOut := err != nil && ctx.Err() == nil && errors.Is(buildCtx.Err(), context.DeadlineExceeded)
+	cancelBuild()
 	w.Close()
+	if timedOut {
+		return StepBuild, "", fmt.Errorf("build took longer than %s", r.cfg.BuildTimeout)
+	}
 	if err != nil {
 		return StepBuild, "", err
 	}

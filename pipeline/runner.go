@@ -57,6 +57,10 @@ type RunnerConfig struct {
 	SettleTimeout time.Duration
 	// ReadyTimeout bounds the wait for a deployed function to be ready.
 	ReadyTimeout time.Duration
+	// BuildTimeout bounds each function's image build (30m when 0); a
+	// build past it fails the function at step build, as the user's
+	// failure.
+	BuildTimeout time.Duration
 	// RetryDelay is how long a transient failure waits before redelivery.
 	RetryDelay time.Duration
 	// StatusContext prefixes commit status contexts: "ofc" for the build,
@@ -99,6 +103,9 @@ func NewRunner(cfg RunnerConfig) (*Runner, error) {
 	}
 	if cfg.ReadyTimeout <= 0 {
 		cfg.ReadyTimeout = 2 * time.Minute
+	}
+	if cfg.BuildTimeout <= 0 {
+		cfg.BuildTimeout = 30 * time.Minute
 	}
 	if cfg.RetryDelay <= 0 {
 		cfg.RetryDelay = 10 * time.Second

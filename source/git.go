@@ -13,6 +13,7 @@ import (
 	"os/exec"
 	"regexp"
 	"strings"
+	"time"
 
 	"github.com/ofcbuild/ofc/pipeline"
 )
@@ -38,6 +39,12 @@ type Config struct {
 	// is sent to it: the URL comes from a webhook's payload. A forge
 	// without an entry is not checked.
 	Hosts map[pipeline.Provider]string
+	// Timeout bounds a whole clone (DefaultTimeout when 0): a forge that
+	// stops answering must not hold a build for ever.
+	Timeout time.Duration
+	// MaxBytes bounds what a clone writes, git's objects and the
+	// checkout (DefaultMaxBytes when 0).
+	MaxBytes int64
 }
 
 // Git fetches with the git command line.
@@ -52,6 +59,12 @@ func New(cfg Config) *Git {
 	}
 	if cfg.TokenUser == "" {
 		cfg.TokenUser = "x-access-token"
+	}
+	if cfg.Timeout <= 0 {
+		cfg.Timeout = DefaultTimeout
+	}
+	if cfg.MaxBytes <= 0 {
+		cfg.MaxBytes = DefaultMaxBytes
 	}
 	return &Git{cfg: cfg}
 }
@@ -87,13 +100,9 @@ func (g *Git) Fetch(ctx context.Context, ev pipeline.Event, dir string) error {
 		{"fetch", "--quiet", "--depth=1", "--no-tags", "origin", ev.Commit},
 		{"-c", "advice.detachedHead=false", "checkout", "--quiet", "FETCH_HEAD"},
 	}
-	for _, args := range steps {
-		if err := g.run(ctx, dir, env, args...); err != nil {
-			if args[0] == "fetch" {
-				return fmt.Errorf("%s: %w", what, fetchError(err))
-			}
-			return fmt.Errorf("%s: %w", what, err)
-		}
+	// Within the clone's time and size limits (limits.go).
+	if err := g.limited(ctx, dir, func(ctx context.Context) error { return g.runSteps(ctx, dir, env, steps) }); err != nil {
+		return fmt.Errorf("%s: %w", what, err)
 	}
 	return nil
 }
@@ -135,6 +144,7 @@ func (g *Git) run(ctx context.Context, dir string, env []string, args ...string)
 	cmd := exec.CommandContext(ctx, g.cfg.Git, args...)
 	cmd.Dir = dir
 	cmd.Env = env
+	killGroup(cmd)
 	var stderr bytes.Buffer
 	cmd.Stderr = &stderr
 	err := cmd.Run()

@@ -9,7 +9,10 @@ import (
 	"maps"
 	"os"
 	"path"
+	"slices"
 	"strings"
+
+	"gopkg.in/yaml.v3"
 
 	"github.com/ofcbuild/ofc/internal/regular"
 )
@@ -93,12 +96,15 @@ func readStack(fsys fs.FS, name string) ([]byte, string, error) {
 			if err == nil {
 				return data, AltFile, nil
 			}
+			if !errors.Is(err, fs.ErrNotExist) {
+				return nil, AltFile, readError(AltFile, err)
+			}
 			if errors.Is(err, fs.ErrNotExist) {
 				return nil, DefaultFile, fmt.Errorf("%w: neither %s nor %s is at the root of the repository", ErrNoStackFile, DefaultFile, AltFile)
 			}
 		}
 		if err != nil {
-			return nil, DefaultFile, fmt.Errorf("read %s: %w", DefaultFile, err)
+			return nil, DefaultFile, readError(DefaultFile, err)
 		}
 		return data, DefaultFile, nil
 	}
@@ -111,9 +117,18 @@ func readStack(fsys fs.FS, name string) ([]byte, string, error) {
 		return nil, clean, fmt.Errorf("%w: %s is not in the repository", ErrNoStackFile, clean)
 	}
 	if err != nil {
-		return nil, clean, fmt.Errorf("read %s: %w", clean, err)
+		return nil, clean, readError(clean, err)
 	}
 	return data, clean, nil
+}
+
+// readError says why the stack file name could not be read: a symbolic
+// link out of the repository is the user's to fix, like a missing file.
+func readError(name string, err error) error {
+	if escapes(err) {
+		return fmt.Errorf("read %s: it is a symbolic link that leads outside the repository", name)
+	}
+	return fmt.Errorf("read %s: %w", name, err)
 }
 
 func checkHandler(fsys fs.FS, s *Stack, idx *index, fn Function, ps *problems) {
@@ -152,6 +167,13 @@ func readEnvFile(fsys fs.FS, p, written string, line int, fn string, ps *problem
 		ps.add(line, fn, "environment_file %q is larger than %d bytes", written, MaxSize)
 		return nil, false
 	}
+	var doc yaml.Node
+	if err := unmarshalSafe(data, &doc); err == nil {
+		if p, ok := checkAliases(&doc); !ok {
+			ps.add(line, fn, "environment_file %q: %s", written, p.format(""))
+			return nil, false
+		}
+	}
 	var ef envFile
 	if err := strictDecode(data, &ef); err != nil && !errors.Is(err, io.EOF) {
 		for _, p := range yamlProblems(err, nil) {
@@ -159,7 +181,14 @@ func readEnvFile(fsys fs.FS, p, written string, line int, fn string, ps *problem
 		}
 		return nil, false
 	}
-	return ef.Environment, true
+	ok := true
+	for _, k := range slices.Sorted(maps.Keys(ef.Environment)) {
+		if msg := environmentRule.problem("environment", k, ef.Environment[k]); msg != "" {
+			ps.add(line, fn, "environment_file %q: %s", written, msg)
+			ok = false
+		}
+	}
+	return ef.Environment, ok
 }
 
 // cleanFSError drops the operation and path from a *fs.PathError: the

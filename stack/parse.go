@@ -15,6 +15,10 @@ import (
 // are a few kilobytes; the bound keeps a hostile one from costing much.
 const MaxSize = 256 << 10
 
+// maxSubstituted bounds the file once ${VAR}s are substituted: a file of
+// MaxSize naming one long variable many times must not grow without end.
+const maxSubstituted = 4 * MaxSize
+
 // Parse reads a stack file from data. It first substitutes ${VAR} and
 // ${VAR:-default} with lookup, as faas-cli does, then decodes the YAML
 // strictly and checks every function. Paths are checked as relative to
@@ -39,6 +43,10 @@ func parse(data []byte, lookup Lookup, dir string) (*Stack, *index, problems) {
 	text, err := substitute(string(data), lookup)
 	if err != nil {
 		ps.add(0, "", "variable substitution: %v", err)
+		return nil, nil, ps
+	}
+	if len(text) > maxSubstituted {
+		ps.add(0, "", "after variable substitution the file is larger than %d bytes", maxSubstituted)
 		return nil, nil, ps
 	}
 	s, idx, ps := decode([]byte(text))
@@ -92,6 +100,10 @@ func decode(text []byte) (s *Stack, idx *index, ps problems) {
 	if len(doc.Content) == 0 {
 		ps.add(0, "", "the file is empty")
 		return nil, nil, ps
+	}
+	// Before decoding, which would expand the aliases.
+	if p, ok := checkAliases(&doc); !ok {
+		return nil, nil, append(ps, p)
 	}
 	idx = newIndex(&doc)
 

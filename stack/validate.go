@@ -36,7 +36,11 @@ func validate(s *Stack, idx *index, ps *problems) {
 		fn := s.Functions[name]
 		fn.Name = name
 		line := idx.line(name)
-		if !ValidName(name) {
+		switch {
+		case name == "":
+			// Problems name their function; this one has no name to show.
+			ps.add(line, "", "a function has an empty name: use at most 63 lowercase letters, digits and '-', starting and ending with a letter or digit")
+		case !ValidName(name):
 			ps.add(line, name, "invalid function name: use at most 63 lowercase letters, digits and '-', starting and ending with a letter or digit")
 		}
 
@@ -63,6 +67,8 @@ func validate(s *Stack, idx *index, ps *problems) {
 				ps.add(idx.fieldLine(name, "build_secrets"), name, "build secret %q: use at most 128 letters, digits, '.', '_' and '-', starting with a letter or digit", id)
 			}
 		}
+
+		validateValues(fn, idx, ps)
 
 		for _, f := range fn.EnvironmentFile {
 			if !inside(s.Dir, f) {

@@ -79,6 +79,11 @@ type config struct {
 	ClaimTimeout  time.Duration
 	ReadyTimeout  time.Duration
 	ShutdownGrace time.Duration
+	// CloneTimeout and CloneMaxBytes bound each clone; BuildTimeout each
+	// function's image build.
+	CloneTimeout  time.Duration
+	CloneMaxBytes int
+	BuildTimeout  time.Duration
 	// PreviewTTL is how long a preview lives without a push; 0 keeps
 	// previews until their branch goes.
 	PreviewTTL time.Duration
@@ -137,6 +142,9 @@ func readConfig(look envconfig.Lookup) (config, error) {
 		MaxAttempts:      r.Int("OFC_MAX_ATTEMPTS", 5),
 		ClaimTimeout:     r.Duration("OFC_CLAIM_TIMEOUT", time.Minute),
 		ReadyTimeout:     r.Duration("OFC_DEPLOY_READY_TIMEOUT", 2*time.Minute),
+		CloneTimeout:     r.Duration("OFC_CLONE_TIMEOUT", 5*time.Minute),
+		CloneMaxBytes:    r.Int("OFC_CLONE_MAX_BYTES", 1<<30),
+		BuildTimeout:     r.Duration("OFC_BUILD_TIMEOUT", 30*time.Minute),
 		ShutdownGrace:    r.Duration("OFC_SHUTDOWN_GRACE", 5*time.Minute),
 		PreviewTTL:       r.Duration("OFC_PREVIEW_TTL", 7*24*time.Hour),
 		CleanupSpec:      r.String("OFC_CLEANUP_SCHEDULE", "@hourly"),

@@ -95,7 +95,8 @@ func run(ctx context.Context, look func(string) (string, bool)) error {
 	st := store.New(pool)
 	red := redactor(cfg)
 	recorder := logs.New(logs.Config{Store: st, Publisher: q, Redactor: red, MaxBytes: cfg.LogMaxBytes, Logger: log})
-	git := source.New(source.Config{Tokens: redactedTokens{reporter, red}, Hosts: cloneHosts(cfg)})
+	git := source.New(source.Config{Tokens: redactedTokens{reporter, red}, Hosts: cloneHosts(cfg),
+		Timeout: cfg.CloneTimeout, MaxBytes: int64(cfg.CloneMaxBytes)})
 	runner, err := pipeline.NewRunner(pipeline.RunnerConfig{
 		Store:   st,
 		Source:  git,
@@ -119,6 +120,7 @@ func run(ctx context.Context, look func(string) (string, bool)) error {
 		WorkDir:       cfg.WorkDir,
 		Parallelism:   cfg.Parallelism,
 		ReadyTimeout:  cfg.ReadyTimeout,
+		BuildTimeout:  cfg.BuildTimeout,
 		ClaimTimeout:  cfg.ClaimTimeout,
 		StatusContext: "ofc",
 		TargetURL:     statusLink(cfg),

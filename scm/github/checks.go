@@ -25,7 +25,7 @@ type jsonCheckRunEvent struct {
 		// PullRequests is the run's own copy of its suite's list.
 		PullRequests []jsonCheckPullRequest `json:"pull_requests"`
 	} `json:"check_run"`
-	Repo         *jsonCheckRepo    `json:"repository"`
+	Repo         *jsonRepo         `json:"repository"`
 	Installation *jsonInstallation `json:"installation"`
 	Sender       *jsonSender       `json:"sender"`
 }
@@ -35,7 +35,7 @@ type jsonCheckRunEvent struct {
 type jsonCheckSuiteEvent struct {
 	Action       *string           `json:"action"`
 	CheckSuite   *jsonCheckSuite   `json:"check_suite"`
-	Repo         *jsonCheckRepo    `json:"repository"`
+	Repo         *jsonRepo         `json:"repository"`
 	Installation *jsonInstallation `json:"installation"`
 	Sender       *jsonSender       `json:"sender"`
 }
@@ -60,13 +60,6 @@ type jsonCheckPullRequest struct {
 	} `json:"base"`
 }
 
-// jsonCheckRepo is the repository of a check event, with its id to tell
-// its own pull requests from others' listed with the same head commit.
-type jsonCheckRepo struct {
-	jsonRepo
-	ID *int64 `json:"id"`
-}
-
 type jsonSender struct {
 	Login *string `json:"login"`
 }
@@ -78,7 +71,7 @@ type rebuild struct {
 	what         string
 	branch, sha  string
 	pullRequests []jsonCheckPullRequest
-	repo         *jsonCheckRepo
+	repo         *jsonRepo
 	installation *jsonInstallation
 	sender       *jsonSender
 	message      string
@@ -175,12 +168,10 @@ func (r rebuild) event(deliveryID string) (pipeline.Event, error) {
 	if !commitRe.MatchString(r.sha) || isZeroSHA(r.sha) {
 		return pipeline.Event{}, fmt.Errorf("%w: %s: head_sha %s is not a commit SHA", ErrMalformed, r.what, quote(r.sha))
 	}
-	var repoPayload *jsonRepo
-	var repoID int64
-	if r.repo != nil {
-		repoPayload, repoID = &r.repo.jsonRepo, deref(r.repo.ID)
-	}
-	repo, err := repoOf(repoPayload.payload())
+	// The repository's id tells its own pull requests from others' listed
+	// with the same head commit.
+	payload, present := r.repo.payload()
+	repo, err := repoOf(payload, present)
 	if err != nil {
 		return pipeline.Event{}, fmt.Errorf("%w: %s: %v", ErrMalformed, r.what, err)
 	}
@@ -192,7 +183,7 @@ func (r rebuild) event(deliveryID string) (pipeline.Event, error) {
 		Branch:         r.branch,
 		Commit:         r.sha,
 		Message:        r.message,
-		PullRequest:    pullRequestOf(r.pullRequests, repoID),
+		PullRequest:    pullRequestOf(r.pullRequests, payload.ID),
 		InstallationID: r.installation.id(),
 	}
 	if r.sender != nil {

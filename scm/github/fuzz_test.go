@@ -44,21 +44,21 @@ func seedFixtures(f *testing.F, add func(eventType string, body []byte)) {
 // one the handler can answer, and that every event is safe to build.
 func FuzzParse(f *testing.F) {
 	seedFixtures(f, func(eventType string, body []byte) { f.Add(eventType, body) })
-	f.Add("push", []byte(`{"ref":"refs/heads/x","after":"`+helloSHA+`","repository":{"name":"r","owner":{"login":"o"},"clone_url":"u"}}`))
+	f.Add("push", []byte(`{"ref":"refs/heads/x","after":"`+helloSHA+`","repository":{"name":"r","owner":{"login":"o"},"clone_url":"https://github.com/o/r.git"}}`))
 	f.Add("push", []byte(`{"ref":"refs/heads/-x","after":"`+zeroSHA+`"}`))
-	f.Add("push", []byte(`{"ref":"refs/heads/x","deleted":true,"repository":{"name":"r","owner":{"login":"o"},"clone_url":"u"}}`))
+	f.Add("push", []byte(`{"ref":"refs/heads/x","deleted":true,"repository":{"name":"r","owner":{"login":"o"},"clone_url":"https://github.com/o/r.git"}}`))
 	f.Add("pull_request", []byte(`{"action":"closed","number":1,"pull_request":{"head":{"ref":"x","sha":"`+helloSHA+
-		`","repo":{"full_name":"o/r"}},"base":{"repo":{"full_name":"o/r","name":"r","owner":{"login":"o"},"clone_url":"u"}}}}`))
+		`","repo":{"full_name":"o/r"}},"base":{"repo":{"full_name":"o/r","name":"r","owner":{"login":"o"},"clone_url":"https://github.com/o/r.git"}}}}`))
 	f.Add("pull_request", []byte(`{"action":"opened","number":1,"pull_request":{"head":{"ref":"x","sha":"`+helloSHA+
-		`","repo":null},"base":{"repo":{"name":"r","owner":{"login":"o"},"clone_url":"u"}}}}`))
-	f.Add("delete", []byte(`{"ref":"x","ref_type":"branch","repository":{"name":"r","owner":{"login":"o"},"clone_url":"u"}}`))
+		`","repo":null},"base":{"repo":{"name":"r","owner":{"login":"o"},"clone_url":"https://github.com/o/r.git"}}}}`))
+	f.Add("delete", []byte(`{"ref":"x","ref_type":"branch","repository":{"name":"r","owner":{"login":"o"},"clone_url":"https://github.com/o/r.git"}}`))
 	f.Add("check_run", []byte(`{"action":"rerequested","check_run":{"name":"n","head_sha":"`+helloSHA+
 		`","check_suite":{"head_branch":"x","pull_requests":[{"number":2,"base":{"repo":{"id":1}}}]}},`+
-		`"repository":{"id":1,"name":"r","owner":{"login":"o"},"clone_url":"u"},"installation":{"id":3}}`))
+		`"repository":{"id":1,"name":"r","owner":{"login":"o"},"clone_url":"https://github.com/o/r.git"},"installation":{"id":3}}`))
 	f.Add("check_run", []byte(`{"action":"rerequested","check_run":{"head_sha":"`+helloSHA+
-		`","check_suite":{"head_branch":null},"pull_requests":[{"number":1}]},"repository":{"name":"r","owner":{"login":"o"},"clone_url":"u"}}`))
+		`","check_suite":{"head_branch":null},"pull_requests":[{"number":1}]},"repository":{"name":"r","owner":{"login":"o"},"clone_url":"https://github.com/o/r.git"}}`))
 	f.Add("check_suite", []byte(`{"action":"rerequested","check_suite":{"id":1,"head_branch":"a/b","head_sha":"`+sha256Hex+
-		`","pull_requests":[{"number":4,"base":{"repo":{"id":2}}},{"number":5}]},"repository":{"id":1,"name":"r","owner":{"login":"o"},"clone_url":"u"}}`))
+		`","pull_requests":[{"number":4,"base":{"repo":{"id":2}}},{"number":5}]},"repository":{"id":1,"name":"r","owner":{"login":"o"},"clone_url":"https://github.com/o/r.git"}}`))
 	f.Add("check_suite", []byte(`{"action":"completed","check_suite":{}}`))
 	f.Add("ping", []byte(`{}`))
 	f.Fuzz(func(t *testing.T, eventType string, body []byte) {
@@ -102,7 +102,7 @@ func FuzzParse(f *testing.F) {
 		}
 		r := ev.Repo
 		if r.Provider != pipeline.GitHub || !ownerRe.MatchString(r.Owner) || !nameRe.MatchString(r.Name) ||
-			r.Name == "." || r.Name == ".." || r.CloneURL == "" {
+			r.Name == "." || r.Name == ".." || pipeline.CheckCloneURL("clone_url", r.CloneURL, r.Owner, r.Name) != nil {
 			t.Fatalf("repository %+v is not safe to build", r)
 		}
 	})

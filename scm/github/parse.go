@@ -187,14 +187,15 @@ func parsePush(deliveryID string, body []byte) (pipeline.Event, error) {
 		Ref:            ref,
 		Branch:         name,
 		Commit:         after,
+		Before:         commitOrNothing(p.Before),
 		InstallationID: p.InstallationID,
 		Message:        p.HeadCommit.Message,
 	}
 	if tag {
-		ev.Kind, ev.Branch, ev.Tag = pipeline.Tag, "", name
+		ev.Kind, ev.Branch, ev.Tag, ev.Before = pipeline.Tag, "", name, ""
 		// An annotated tag's after is the tag object; statuses and the
 		// build need the commit it points to.
-		if id := p.HeadCommit.ID; commitRe.MatchString(id) {
+		if id := p.HeadCommit.ID; commitRe.MatchString(id) && !isZeroSHA(id) {
 			ev.Commit = id
 		}
 	}
@@ -203,6 +204,15 @@ func parsePush(deliveryID string, body []byte) (pipeline.Event, error) {
 		ev.Author = p.HeadCommit.AuthorLogin
 	}
 	return ev, nil
+}
+
+// commitOrNothing is sha when it names a commit, "" when it does not (a
+// new branch's before is zeros).
+func commitOrNothing(sha string) string {
+	if !commitRe.MatchString(sha) || isZeroSHA(sha) {
+		return ""
+	}
+	return sha
 }
 
 // cleanupOf is the Cleanup of a deleted branch, which has no commit left.
@@ -236,6 +246,9 @@ func repoOf(r payloadRepo, present bool) (pipeline.Repo, error) {
 	}
 	if r.CloneURL == "" {
 		return pipeline.Repo{}, fmt.Errorf("repository %s/%s has no clone_url", owner, r.Name)
+	}
+	if err := pipeline.CheckCloneURL("clone_url", r.CloneURL, owner, r.Name); err != nil {
+		return pipeline.Repo{}, fmt.Errorf("repository %s/%s: %w", owner, r.Name, err)
 	}
 	def := r.DefaultBranch
 	if def == "" {

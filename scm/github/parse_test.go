@@ -115,6 +115,7 @@ func TestParse(t *testing.T) {
 				Ref:        "refs/heads/feature/login",
 				Branch:     "feature/login",
 				Commit:     "a10867b14bb761a232cd80139fbd4c0d33264240",
+				Before:     helloSHA,
 				Message:    "Add login\n\nWith a body.",
 				Author:     "Codertocat",
 			},

@@ -3,6 +3,8 @@ package github
 import (
 	"encoding/json"
 	"fmt"
+	"math"
+	"strings"
 
 	"github.com/ofcbuild/ofc/pipeline"
 )
@@ -33,6 +35,8 @@ type jsonPullRequest struct {
 		Base *jsonPullRequestBranch `json:"base"`
 	} `json:"pull_request"`
 	Installation *jsonInstallation `json:"installation"`
+	// Before is the head before a synchronize: the commit pushed on.
+	Before *string `json:"before"`
 }
 
 // jsonPullRequestBranch is a pull request's head or base. Repo is null in
@@ -63,7 +67,8 @@ func parsePullRequest(deliveryID string, body []byte) (pipeline.Event, error) {
 		}
 	}
 
-	if number <= 0 {
+	// Numbers are stored as Postgres integers; GitHub's are far smaller.
+	if number <= 0 || number > math.MaxInt32 {
 		return pipeline.Event{}, fmt.Errorf("%w: pull_request: number %d is not a pull request", ErrMalformed, number)
 	}
 	pr := p.PullRequest
@@ -87,10 +92,13 @@ func parsePullRequest(deliveryID string, body []byte) (pipeline.Event, error) {
 
 	// Anything but a head known to be the base repository is a fork, the
 	// safe side: a fork's code is deployed only where the builder trusts
-	// the repository's forks.
+	// the repository's forks. GitHub compares names without case; the
+	// ids, when both are given, tell a fork that took the base's name
+	// after the base was renamed.
 	headRepo, _ := head.Repo.payload()
 	baseRepo, _ := base.Repo.payload()
-	fork := headRepo.FullName == "" || headRepo.FullName != baseRepo.FullName
+	fork := headRepo.FullName == "" || !strings.EqualFold(headRepo.FullName, baseRepo.FullName) ||
+		(headRepo.ID != 0 && baseRepo.ID != 0 && headRepo.ID != baseRepo.ID)
 	ref := branchPrefix + branch
 	if fork {
 		// The fork's branch name means nothing here: it may even be the
@@ -109,6 +117,7 @@ func parsePullRequest(deliveryID string, body []byte) (pipeline.Event, error) {
 		PullRequest:    number,
 		Fork:           fork,
 		InstallationID: p.Installation.id(),
+		Before:         commitOrNothing(deref(p.Before)),
 	}
 	if u := pr.User; u != nil {
 		ev.Author = deref(u.Login)

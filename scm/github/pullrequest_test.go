@@ -25,6 +25,13 @@ func pullRequest2(kind pipeline.EventKind) pipeline.Event {
 	}
 }
 
+// synchronized is ev after a push to its head, as the synchronize
+// example has it.
+func synchronized(ev pipeline.Event) pipeline.Event {
+	ev.Before = "f95f852bd8fca8fcc58a9a2d6c842781e32a215e"
+	return ev
+}
+
 func TestParsePullRequest(t *testing.T) {
 	// A fork's pull request builds on its own branch, never the fork's
 	// branch name, which could be any of the repository's.
@@ -41,7 +48,7 @@ func TestParsePullRequest(t *testing.T) {
 	runParseCases(t, []parseCase{
 		{name: "opened", eventType: "pull_request", body: fixture(t, "pull_request_opened.json"), want: pullRequest2(pipeline.PullRequest)},
 		{name: "opened with no body", eventType: "pull_request", body: fixture(t, "pull_request_opened_with-null-body.json"), want: pullRequest2(pipeline.PullRequest)},
-		{name: "synchronize", eventType: "pull_request", body: fixture(t, "pull_request_synchronize.json"), want: pullRequest2(pipeline.PullRequest)},
+		{name: "synchronize", eventType: "pull_request", body: fixture(t, "pull_request_synchronize.json"), want: synchronized(pullRequest2(pipeline.PullRequest))},
 		{name: "reopened", eventType: "pull_request", body: fixture(t, "pull_request_reopened.json"), want: pullRequest2(pipeline.PullRequest)},
 		{name: "closed unmerged", eventType: "pull_request", body: fixture(t, "pull_request_closed.json"), want: pullRequest2(pipeline.Cleanup)},
 		{
@@ -62,7 +69,7 @@ func TestParsePullRequest(t *testing.T) {
 			body: patched(t, "pull_request_synchronize.json", func(m map[string]any) {
 				obj(pr(m), "head")["repo"] = nil
 			}),
-			want: fromFork,
+			want: synchronized(fromFork),
 		},
 		{
 			name:      "opened from a head repo without full_name",

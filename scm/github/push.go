@@ -5,8 +5,10 @@ import "encoding/json"
 // pushPayload holds the fields of a push payload that make a build, as
 // GitHub documents them. A null or missing value reads as the zero value.
 type pushPayload struct {
-	Ref     string
-	After   string
+	Ref   string
+	After string
+	// Before is the commit the ref pointed at before the push.
+	Before  string
 	Deleted bool
 	// HasRepo tells that repository was an object, not null or missing.
 	HasRepo        bool
@@ -18,6 +20,8 @@ type pushPayload struct {
 // payloadRepo is a repository object of any payload: a push's repository,
 // a pull request's base or head repo, a delete's repository.
 type payloadRepo struct {
+	// ID is GitHub's id of the repository, 0 when the payload has none.
+	ID   int64
 	Name string
 	// FullName is full_name, "owner/name" as GitHub spells it.
 	FullName string
@@ -61,6 +65,7 @@ func decodePush(body []byte) (pushPayload, error) {
 type jsonPush struct {
 	Ref          *string           `json:"ref"`
 	After        *string           `json:"after"`
+	Before       *string           `json:"before"`
 	Deleted      *bool             `json:"deleted"`
 	Repo         *jsonRepo         `json:"repository"`
 	Installation *jsonInstallation `json:"installation"`
@@ -77,6 +82,7 @@ type jsonPush struct {
 // jsonRepo is a repository object of any payload as encoding/json decodes
 // it, for payloadRepo.
 type jsonRepo struct {
+	ID       *int64  `json:"id"`
 	Name     *string `json:"name"`
 	FullName *string `json:"full_name"`
 	Owner    *struct {
@@ -100,7 +106,7 @@ func (r *jsonRepo) payload() (payloadRepo, bool) {
 	if r == nil {
 		return payloadRepo{}, false
 	}
-	out := payloadRepo{Name: deref(r.Name), FullName: deref(r.FullName), CloneURL: deref(r.CloneURL),
+	out := payloadRepo{ID: deref(r.ID), Name: deref(r.Name), FullName: deref(r.FullName), CloneURL: deref(r.CloneURL),
 		HTMLURL: deref(r.HTMLURL), DefaultBranch: deref(r.DefaultBranch), MasterBranch: deref(r.MasterBranch),
 		Private: r.Private == nil || *r.Private}
 	if o := r.Owner; o != nil {
@@ -125,7 +131,7 @@ func deref[T any](p *T) (v T) {
 }
 
 func (p jsonPush) payload() pushPayload {
-	out := pushPayload{Ref: deref(p.Ref), After: deref(p.After), Deleted: deref(p.Deleted), InstallationID: p.Installation.id()}
+	out := pushPayload{Ref: deref(p.Ref), After: deref(p.After), Before: deref(p.Before), Deleted: deref(p.Deleted), InstallationID: p.Installation.id()}
 	out.Repo, out.HasRepo = p.Repo.payload()
 	if h := p.HeadCommit; h != nil {
 		out.HeadCommit.ID, out.HeadCommit.Message = deref(h.ID), deref(h.Message)

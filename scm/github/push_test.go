@@ -17,7 +17,7 @@ func TestDecodePush(t *testing.T) {
 			"default_branch":"main","private":true},"installation":{"id":42},
 			"head_commit":{"message":"m\n","author":{"name":"N","username":"u"}}}`,
 			want: pushPayload{Ref: "refs/heads/x", After: "abc", HasRepo: true,
-				Repo:           payloadRepo{Name: "r", OwnerLogin: "o", OwnerName: "O", CloneURL: "c", HTMLURL: "h", DefaultBranch: "main", Private: true},
+				Repo:           payloadRepo{ID: 1, Name: "r", OwnerLogin: "o", OwnerName: "O", CloneURL: "c", HTMLURL: "h", DefaultBranch: "main", Private: true},
 				InstallationID: 42, HeadCommit: headCommit{Message: "m\n", AuthorName: "N", AuthorLogin: "u"}}},
 		{name: "escapes", body: `{"ref":"refs\/heads\/caf\u00e9 \ud83d\ude00","after":"\"x\""}`,
 			want: pushPayload{Ref: "refs/heads/café 😀", After: `"x"`}},

@@ -60,7 +60,8 @@ func parseMergeRequest(deliveryID string, body []byte) (pipeline.Event, error) {
 	if !pipeline.ValidBranch(branch) {
 		return pipeline.Event{}, fmt.Errorf("%w: merge request !%d: source branch %s is not a valid branch name", ErrMalformed, iid, quote(branch))
 	}
-	if !commitRe.MatchString(commit) || isZeroSHA(commit) {
+	// A cleanup removes previews, whatever commit they run: it needs none.
+	if !(kind == pipeline.Cleanup && commit == "") && (!commitRe.MatchString(commit) || isZeroSHA(commit)) {
 		return pipeline.Event{}, fmt.Errorf("%w: merge request !%d: last commit %s is not a commit SHA", ErrMalformed, iid, quote(commit))
 	}
 	// The target project is the one the webhook belongs to, and the one
@@ -92,6 +93,9 @@ func parseMergeRequest(deliveryID string, body []byte) (pipeline.Event, error) {
 		Message:     attrs.Title,
 		PullRequest: int(iid),
 		Fork:        fork,
+	}
+	if commitRe.MatchString(attrs.OldRev) && !isZeroSHA(attrs.OldRev) {
+		ev.Before = attrs.OldRev
 	}
 	if m.User != nil {
 		ev.Author = m.User.Username

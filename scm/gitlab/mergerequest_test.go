@@ -85,6 +85,7 @@ func TestParseMergeRequest(t *testing.T) {
 				Ref:         "refs/heads/next-feature",
 				Branch:      "next-feature",
 				Commit:      updateCommit,
+				Before:      "6ef047571374c96a2bf13c361efd1fb008b0063e",
 				Message:     "Update client.go 🎉",
 				Author:      "test",
 				PullRequest: 2,
@@ -109,7 +110,7 @@ func TestParseMergeRequest(t *testing.T) {
 			name:      "updated from a fork",
 			eventType: EventMergeRequest,
 			body:      mr(both(fromFork, action("update"), func(m map[string]any) { obj(m, "object_attributes")["oldrev"] = firstSHA })),
-			want:      with(forked),
+			want:      with(func(ev *pipeline.Event) { forked(ev); ev.Before = firstSHA }),
 		},
 		{
 			name:      "source project unknown",

@@ -85,6 +85,9 @@ func repoOf(p project) (pipeline.Repo, error) {
 	if p.GitHTTPURL == "" {
 		return pipeline.Repo{}, fmt.Errorf("project %s has no git_http_url", full)
 	}
+	if err := pipeline.CheckCloneURL("git_http_url", p.GitHTTPURL, owner, name); err != nil {
+		return pipeline.Repo{}, fmt.Errorf("project %s: %w", full, err)
+	}
 	if p.DefaultBranch == "" {
 		// Without it a branch cannot be told from production.
 		return pipeline.Repo{}, fmt.Errorf("project %s has no default_branch", full)

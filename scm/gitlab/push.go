@@ -61,11 +61,19 @@ func parsePush(deliveryID string, body []byte) (pipeline.Event, error) {
 	// branch it is after, for an annotated tag the commit after's tag
 	// object points to; null only when the ref is gone.
 	commit := p.CheckoutSHA
-	if commit == "" {
+	switch {
+	case commit == "" && tag:
+		// after may be a tag object, which is no commit to build or to
+		// report a status on.
+		return pipeline.Event{}, fmt.Errorf("%w: push of %s: no checkout_sha: the commit the tag points to is unknown", ErrMalformed, ref)
+	case commit == "":
 		commit = after
-	}
-	if !commitRe.MatchString(commit) || isZeroSHA(commit) {
+	case !commitRe.MatchString(commit) || isZeroSHA(commit):
 		return pipeline.Event{}, fmt.Errorf("%w: push of %s: checkout_sha %s is not a commit SHA", ErrMalformed, ref, quote(commit))
+	case !tag && commit != after:
+		// The pushed commit of a branch is after; a payload that says
+		// otherwise cannot say which one to build.
+		return pipeline.Event{}, fmt.Errorf("%w: push of %s: checkout_sha %s is not after %s", ErrMalformed, ref, quote(commit), quote(after))
 	}
 
 	ev := pipeline.Event{
@@ -75,6 +83,9 @@ func parsePush(deliveryID string, body []byte) (pipeline.Event, error) {
 		Ref:        ref,
 		Branch:     name,
 		Commit:     commit,
+	}
+	if !tag && commitRe.MatchString(p.Before) && !isZeroSHA(p.Before) {
+		ev.Before = p.Before
 	}
 	if tag {
 		ev.Kind, ev.Branch, ev.Tag = pipeline.Tag, "", name
@@ -86,6 +97,9 @@ func parsePush(deliveryID string, body []byte) (pipeline.Event, error) {
 		// A new branch at an existing commit lists no commits: the one who
 		// pushed it is all there is to show.
 		ev.Author = p.UserUsername
+	}
+	if ev.Author == "" {
+		ev.Author = p.UserName
 	}
 	return ev, nil
 }

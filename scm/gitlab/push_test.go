@@ -48,6 +48,7 @@ func TestParsePush(t *testing.T) {
 		Ref:        "refs/heads/master",
 		Branch:     "master",
 		Commit:     headSHA,
+		Before:     "95790bf891e76fee5e1747ab589903a6a1f80f22",
 		Message:    "fixed readme\n",
 		Author:     "GitLab dev user",
 	}
@@ -63,7 +64,7 @@ func TestParsePush(t *testing.T) {
 			}),
 			want: pipeline.Event{
 				DeliveryID: delivery, Kind: pipeline.Push, Repo: subgroupDiaspora,
-				Ref: "refs/heads/feature/login", Branch: "feature/login", Commit: headSHA,
+				Ref: "refs/heads/feature/login", Branch: "feature/login", Commit: headSHA, Before: "95790bf891e76fee5e1747ab589903a6a1f80f22",
 				Message: "fixed readme\n", Author: "GitLab dev user",
 			},
 		},
@@ -75,7 +76,7 @@ func TestParsePush(t *testing.T) {
 			}),
 			want: pipeline.Event{
 				DeliveryID: delivery, Kind: pipeline.Push, Repo: diaspora,
-				Ref: "refs/heads/master", Branch: "master", Commit: firstSHA,
+				Ref: "refs/heads/master", Branch: "master", Commit: firstSHA, Before: "95790bf891e76fee5e1747ab589903a6a1f80f22",
 				Message: "Merge branch 'some-feature' into 'master'\n\nRelease v1.0.0\n\nSee merge request jsmith/example!1",
 				Author:  "Jordi Mallach",
 			},
@@ -106,7 +107,7 @@ func TestParsePush(t *testing.T) {
 				m["commits"] = []any{nil}
 			}),
 			want: pipeline.Event{
-				DeliveryID: delivery, Kind: pipeline.Push, Repo: diaspora,
+				DeliveryID: delivery, Kind: pipeline.Push, Repo: diaspora, Before: "95790bf891e76fee5e1747ab589903a6a1f80f22",
 				Ref: "refs/heads/master", Branch: "master", Commit: headSHA, Author: "jsmith",
 			},
 		},
@@ -125,6 +126,7 @@ func TestParsePush(t *testing.T) {
 			want: pipeline.Event{
 				DeliveryID: delivery, Kind: pipeline.Push, Repo: diaspora,
 				Ref: "refs/heads/master", Branch: "master", Commit: sha256Hex, Author: "jsmith",
+				Before: "95790bf891e76fee5e1747ab589903a6a1f80f22",
 			},
 		},
 		{

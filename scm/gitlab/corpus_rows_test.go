@@ -1,0 +1,78 @@
+package gitlab
+
+// corpusRows is what Parse makes of every body of the corpus sent as a
+// Push Hook, Tag Push Hook or Merge Request Hook, real or mutated
+// (mutations/MANIFEST.json says what a user expects of each). A refusal
+// names the field and quotes the value; the bodies refused for a
+// dangerous value are a git_http_url that is no http(s) URL of the
+// project (ext::, another project's), a project path "..", a namespace
+// deeper than GitLab allows, a branch git would refuse, a branch's
+// checkout_sha that is not its after, and a tag without the commit it
+// points to. client-go's group_merge_request.json has keys with trailing
+// spaces that GitLab never sends ("iid "), so it has no iid.
+var corpusRows = map[string]string{
+	"gitlab/merge_request/client-go-v1.46.0-webhooks--group_merge_request.json":   "malformed: merge request: iid 0 is not a merge request",
+	"gitlab/merge_request/client-go-v1.46.0-webhooks--merge_request.json":         "pull_request gitlabhq/gitlab-test branch=ms-viewport commit=da1560886d4f094c3e6c9ef40349f7d38b5d27d7 pr=1 default=master",
+	"gitlab/merge_request/client-go-v1.46.0-webhooks--service_merge_request.json": "pull_request test/woodpecker branch=next-feature commit=0ab96a10266b95b4b533dcfd98738015fbe70889 pr=2 default=master",
+	"gitlab/merge_request/gitlab-docs--webhook_events.merge_request.json":         "pull_request gitlabhq/gitlab-test branch=ms-viewport commit=da1560886d4f094c3e6c9ef40349f7d38b5d27d7 pr=1 default=master",
+	"gitlab/merge_request/go-playground-webhooks--merge-request-event.json":       "pull_request gitlabhq/gitlab-test branch=ms-viewport commit=da1560886d4f094c3e6c9ef40349f7d38b5d27d7 pr=1 default=master",
+	"gitlab/push/client-go-v1.46.0-webhooks--push.json":                           "push mike/diaspora branch=master commit=da1560886d4f094c3e6c9ef40349f7d38b5d27d7 private default=master",
+	"gitlab/push/gitlab-docs--webhook_events.push.json":                           "push mike/diaspora branch=master commit=da1560886d4f094c3e6c9ef40349f7d38b5d27d7 private default=master",
+	"gitlab/push/go-playground-webhooks--push-event.json":                         "push mike/diaspora branch=master commit=da1560886d4f094c3e6c9ef40349f7d38b5d27d7 private default=master",
+	"gitlab/tag_push/client-go-v1.46.0-webhooks--tag_push.json":                   "tag jsmith/example tag=v1.0.0 commit=82b3d5ae55f7080f1e6022629cdb57bfae7cccc7 private default=master",
+	"gitlab/tag_push/gitlab-docs--webhook_events.tag_push.json":                   "tag jsmith/example tag=v1.0.0 commit=82b3d5ae55f7080f1e6022629cdb57bfae7cccc7 private default=master",
+	"gitlab/tag_push/go-playground-webhooks--tag-event.json":                      "tag jsmith/example tag=v1.0.0 commit=82b3d5ae55f7080f1e6022629cdb57bfae7cccc7 private default=master",
+	"mutations/gitlab/Merge_Request_Hook/action-null.json":                        "malformed: merge request without action",
+	"mutations/gitlab/Merge_Request_Hook/approved.json":                           "ignored: merge request !1: action \"approved\" is not acted on",
+	"mutations/gitlab/Merge_Request_Hook/close-last_commit-null.json":             "cleanup gitlabhq/gitlab-test branch=ms-viewport commit=none pr=1 default=master",
+	"mutations/gitlab/Merge_Request_Hook/close.json":                              "cleanup gitlabhq/gitlab-test branch=ms-viewport commit=da1560886d4f094c3e6c9ef40349f7d38b5d27d7 pr=1 default=master",
+	"mutations/gitlab/Merge_Request_Hook/fork.json":                               "pull_request gitlabhq/gitlab-test branch=pr:1 commit=da1560886d4f094c3e6c9ef40349f7d38b5d27d7 pr=1 fork default=master",
+	"mutations/gitlab/Merge_Request_Hook/group_merge_request-keys-stripped.json":  "cleanup exm-namespace/example-project branch=source-branch-test commit=61b6a0d35dbaf915760233b637622e383d3cc9ec pr=1402 default=master",
+	"mutations/gitlab/Merge_Request_Hook/iid-huge.json":                           "malformed: merge request: iid 1099511627776 is not a merge request",
+	"mutations/gitlab/Merge_Request_Hook/iid-string.json":                         "malformed: merge request: json: cannot unmarshal string into Go struct field MergeEventObjectAttributes.MergeEvent.object_attributes.iid of type int64",
+	"mutations/gitlab/Merge_Request_Hook/merge.json":                              "cleanup gitlabhq/gitlab-test branch=ms-viewport commit=da1560886d4f094c3e6c9ef40349f7d38b5d27d7 pr=1 default=master",
+	"mutations/gitlab/Merge_Request_Hook/object_attributes-null.json":             "malformed: merge request without action",
+	"mutations/gitlab/Merge_Request_Hook/open-last_commit-null.json":              "malformed: merge request !1: last commit \"\" is not a commit SHA",
+	"mutations/gitlab/Merge_Request_Hook/project-null.json":                       "malformed: merge request !1: no project path_with_namespace",
+	"mutations/gitlab/Merge_Request_Hook/source_branch-dotdot.json":               "malformed: merge request !1: source branch \"a..b\" is not a valid branch name",
+	"mutations/gitlab/Merge_Request_Hook/source_branch-unicode.json":              "pull_request gitlabhq/gitlab-test branch=fïx/🚀 commit=da1560886d4f094c3e6c9ef40349f7d38b5d27d7 pr=1 default=master",
+	"mutations/gitlab/Merge_Request_Hook/source_project_id-null.json":             "pull_request gitlabhq/gitlab-test branch=pr:1 commit=da1560886d4f094c3e6c9ef40349f7d38b5d27d7 pr=1 fork default=master",
+	"mutations/gitlab/Merge_Request_Hook/target_project_id-null.json":             "pull_request gitlabhq/gitlab-test branch=pr:1 commit=da1560886d4f094c3e6c9ef40349f7d38b5d27d7 pr=1 fork default=master",
+	"mutations/gitlab/Merge_Request_Hook/update-no-oldrev.json":                   "ignored: merge request !1 updated without new commits",
+	"mutations/gitlab/Merge_Request_Hook/update-oldrev.json":                      "pull_request gitlabhq/gitlab-test branch=ms-viewport commit=da1560886d4f094c3e6c9ef40349f7d38b5d27d7 pr=1 default=master",
+	"mutations/gitlab/Merge_Request_Hook/user-null.json":                          "pull_request gitlabhq/gitlab-test branch=ms-viewport commit=da1560886d4f094c3e6c9ef40349f7d38b5d27d7 pr=1 default=master",
+	"mutations/gitlab/Merge_Request_Hook/visibility_level-0.json":                 "pull_request gitlabhq/gitlab-test branch=ms-viewport commit=da1560886d4f094c3e6c9ef40349f7d38b5d27d7 pr=1 private default=master",
+	"mutations/gitlab/Push_Hook/after-sha256.json":                                "push mike/diaspora branch=master commit=aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa private default=master",
+	"mutations/gitlab/Push_Hook/after-zero-delete.json":                           "cleanup mike/diaspora branch=master commit=none private default=master",
+	"mutations/gitlab/Push_Hook/body-null.json":                                   "malformed: push without ref",
+	"mutations/gitlab/Push_Hook/branch-dotdot.json":                               "malformed: push: ref \"refs/heads/a..b\" is not a valid branch or tag ref",
+	"mutations/gitlab/Push_Hook/branch-empty.json":                                "malformed: push: ref \"refs/heads/\" is not a valid branch or tag ref",
+	"mutations/gitlab/Push_Hook/branch-unicode.json":                              "push mike/diaspora branch=feature/ünïcödé-🚀 commit=da1560886d4f094c3e6c9ef40349f7d38b5d27d7 private default=master",
+	"mutations/gitlab/Push_Hook/checkout_sha-differs.json":                        "malformed: push of refs/heads/master: checkout_sha \"cccccccccccccccccccccccccccccccccccccccc\" is not after \"da1560886d4f094c3e6c9ef40349f7d38b5d27d7\"",
+	"mutations/gitlab/Push_Hook/checkout_sha-null.json":                           "push mike/diaspora branch=master commit=da1560886d4f094c3e6c9ef40349f7d38b5d27d7 private default=master",
+	"mutations/gitlab/Push_Hook/commits-not-array.json":                           "malformed: push: json: cannot unmarshal object into Go struct field pushHook.PushEvent.commits of type []*gitlab.PushEventCommit",
+	"mutations/gitlab/Push_Hook/commits-null.json":                                "push mike/diaspora branch=master commit=da1560886d4f094c3e6c9ef40349f7d38b5d27d7 private default=master",
+	"mutations/gitlab/Push_Hook/commits-with-null.json":                           "push mike/diaspora branch=master commit=da1560886d4f094c3e6c9ef40349f7d38b5d27d7 private default=master",
+	"mutations/gitlab/Push_Hook/default_branch-null-feature.json":                 "malformed: push of refs/heads/feature: project mike/diaspora has no default_branch",
+	"mutations/gitlab/Push_Hook/git_http_url-ext.json":                            "malformed: push of refs/heads/master: project mike/diaspora: git_http_url \"ext::sh -c touch% /tmp/pwned\" is not an http(s) URL",
+	"mutations/gitlab/Push_Hook/git_http_url-null.json":                           "malformed: push of refs/heads/master: project mike/diaspora has no git_http_url",
+	"mutations/gitlab/Push_Hook/invalid-utf8-branch.json":                         "push mike/diaspora branch=ma\ufffdster commit=da1560886d4f094c3e6c9ef40349f7d38b5d27d7 private default=master",
+	"mutations/gitlab/Push_Hook/namespace-22-deep.json":                           "malformed: push of refs/heads/master: project namespace \"g/g/g/g/g/g/g/g/g/g/g/g/g/g/g/g/g/g/g/g/g/g\" is not a valid path",
+	"mutations/gitlab/Push_Hook/path-dotdot.json":                                 "malformed: push of refs/heads/master: project path \"..\" is not a valid path",
+	"mutations/gitlab/Push_Hook/path-unicode.json":                                "malformed: push of refs/heads/master: project path \"diäspora\" is not a valid path",
+	"mutations/gitlab/Push_Hook/project-missing.json":                             "malformed: push of refs/heads/master: no project path_with_namespace",
+	"mutations/gitlab/Push_Hook/project-null.json":                                "malformed: push of refs/heads/master: no project path_with_namespace",
+	"mutations/gitlab/Push_Hook/ref-null.json":                                    "malformed: push without ref",
+	"mutations/gitlab/Push_Hook/subgroups.json":                                   "malformed: push of refs/heads/master: project a/b/c/d: git_http_url \"http://example.com/mike/diaspora.git\" is not the URL of a/b/c/d",
+	"mutations/gitlab/Push_Hook/user_username-missing-no-commits.json":            "push mike/diaspora branch=master commit=da1560886d4f094c3e6c9ef40349f7d38b5d27d7 private default=master",
+	"mutations/gitlab/Push_Hook/visibility-public-only.json":                      "push mike/diaspora branch=master commit=da1560886d4f094c3e6c9ef40349f7d38b5d27d7 default=master",
+	"mutations/gitlab/Push_Hook/visibility_level-10.json":                         "push mike/diaspora branch=master commit=da1560886d4f094c3e6c9ef40349f7d38b5d27d7 private default=master",
+	"mutations/gitlab/Push_Hook/visibility_level-20.json":                         "push mike/diaspora branch=master commit=da1560886d4f094c3e6c9ef40349f7d38b5d27d7 default=master",
+	"mutations/gitlab/Push_Hook/visibility_level-null.json":                       "push mike/diaspora branch=master commit=da1560886d4f094c3e6c9ef40349f7d38b5d27d7 private default=master",
+	"mutations/gitlab/Push_Hook/visibility_level-string.json":                     "malformed: push: json: cannot unmarshal string into Go struct field pushProject.project.visibility_level of type int",
+	"mutations/gitlab/Tag_Push_Hook/annotated.json":                               "tag jsmith/example tag=v1.0.0 commit=82b3d5ae55f7080f1e6022629cdb57bfae7cccc7 private default=master",
+	"mutations/gitlab/Tag_Push_Hook/checkout_sha-null-annotated.json":             "malformed: push of refs/tags/v1.0.0: no checkout_sha: the commit the tag points to is unknown",
+	"mutations/gitlab/Tag_Push_Hook/deleted.json":                                 "ignored: tag v1.0.0 deleted: nothing to build",
+	"mutations/gitlab/Tag_Push_Hook/tag-empty.json":                               "malformed: push: ref \"refs/tags/\" is not a valid branch or tag ref",
+	"mutations/gitlab/Tag_Push_Hook/tag-unicode.json":                             "tag jsmith/example tag=vé1 commit=82b3d5ae55f7080f1e6022629cdb57bfae7cccc7 private default=master",
+}
