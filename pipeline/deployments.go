@@ -36,9 +36,10 @@ type Deployments interface {
 	// name does, in any process: the check, the deploy and the record are
 	// one step. decide is shown what the name runs now (nil for nothing
 	// live) and says why d must not replace it, or "" to go ahead; then
-	// deploy runs, and when it returns nil the record says d. Neither
-	// runs for a build that a newer push superseded, whose why is
-	// "superseded by <sha>". An error from decide or deploy is returned
+	// deploy runs, and when it returns nil the record says d. When the
+	// name runs d's commit and image already, deploy is not called.
+	// Neither runs for a build that a newer push superseded: the error is
+	// then a *SupersededError. An error from decide or deploy is returned
 	// as it is; the store's own errors are Transient.
 	Advance(ctx context.Context, d Deployed, decide func(ctx context.Context, live *Deployed) (string, error),
 		deploy func(ctx context.Context) error) (why string, err error)

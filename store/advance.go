@@ -52,6 +52,11 @@ func (s *Store) Advance(ctx context.Context, d pipeline.Deployed,
 	if err != nil || why != "" {
 		return why, err
 	}
+	if live != nil && live.Commit == d.Commit && live.Digest == d.Digest {
+		// Deployed already, by an attempt that stopped before it could
+		// say so: deploying the same image again would only restart it.
+		return "", nil
+	}
 	if err := deploy(ctx); err != nil {
 		return "", err
 	}

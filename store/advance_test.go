@@ -92,3 +92,22 @@ func TestAdvanceRefusesASupersededBuild(t *testing.T) {
 		t.Fatalf("err = %v, want superseded by %s", err, sha('2'))
 	}
 }
+
+// A retry of a build whose deploy was recorded does not deploy the same
+// image again: that would only restart the function.
+func TestAdvanceDoesNotRedeployWhatRuns(t *testing.T) {
+	db := newTestDB(t)
+	ctx := context.Background()
+	b := db.push(t, "n-1", "main", sha('1'), "")
+	d := pipeline.Deployed{DeployName: "acme-fns-x", Function: "x", Branch: "main", Commit: b.Commit, Digest: "sha256:1", BuildID: b.ID}
+	deploys := 0
+	for range 2 {
+		if _, err := db.Advance(ctx, d, func(context.Context, *pipeline.Deployed) (string, error) { return "", nil },
+			func(context.Context) error { deploys++; return nil }); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if deploys != 1 {
+		t.Errorf("deployed %d times, want once", deploys)
+	}
+}
