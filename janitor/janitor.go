@@ -80,6 +80,15 @@ type Config struct {
 	ReapSchedule cron.Schedule
 	ReapAfter    time.Duration
 	MaxReaps     int
+	// Branches, Heads, Events and Queue are what the reconciler compares
+	// and builds with, on ReconcileSchedule, for the branches built
+	// within ReconcileWindow; 0 disables it.
+	Branches          BuiltBranches
+	Heads             BranchHeads
+	Events            pipeline.EventRecorder
+	Queue             pipeline.Publisher
+	ReconcileSchedule cron.Schedule
+	ReconcileWindow   time.Duration
 	// Name is this builder's, recorded on the runs it claims.
 	Name string
 	// Now is the clock staleness and the age of logs are measured by; nil
@@ -118,6 +127,10 @@ func New(cfg Config) (*Janitor, error) {
 	if cfg.ReapAfter > 0 && (cfg.Claimer == nil || cfg.Builds == nil || cfg.Requests == nil || cfg.ReapSchedule == nil) {
 		return nil, errors.New("janitor: Claimer, Builds, Requests and ReapSchedule are required to reap")
 	}
+	if cfg.ReconcileWindow > 0 && (cfg.Claimer == nil || cfg.Branches == nil || cfg.Heads == nil ||
+		cfg.Events == nil || cfg.Queue == nil || cfg.ReconcileSchedule == nil) {
+		return nil, errors.New("janitor: Claimer, Branches, Heads, Events, Queue and ReconcileSchedule are required to reconcile")
+	}
 	return &Janitor{cfg: cfg, log: cfg.Logger}, nil
 }
 
@@ -155,6 +168,13 @@ func (j *Janitor) jobs() []job {
 			"max_reaps", j.cfg.MaxReaps, "next", aligned(j.cfg.ReapSchedule).Next(time.Now().UTC()))
 	} else {
 		j.log.Info("quiet builds are not reaped: OFC_REAP_AFTER is 0", "job", JobReap)
+	}
+	if j.cfg.ReconcileWindow > 0 {
+		jobs = append(jobs, job{name: JobReconcile, run: j.reconcile, sched: j.cfg.ReconcileSchedule})
+		j.log.Info("branch heads are compared with the builds on schedule", "job", JobReconcile,
+			"window", j.cfg.ReconcileWindow, "next", aligned(j.cfg.ReconcileSchedule).Next(time.Now().UTC()))
+	} else {
+		j.log.Info("branch heads are not reconciled: OFC_RECONCILE_WINDOW is 0", "job", JobReconcile)
 	}
 	return jobs
 }

@@ -100,6 +100,7 @@ type config struct {
 	LinkTTL     time.Duration
 
 	reapSettings
+	reconcileSettings
 }
 
 func readConfig(look envconfig.Lookup) (config, error) {
@@ -177,5 +178,6 @@ func readConfig(look envconfig.Lookup) (config, error) {
 	}
 	tmplErr := c.readTemplateSettings()
 	reapErr := c.readReapSettings(r)
-	return c, errors.Join(r.Err(), err, appErr, keyErr, dirErr, tmplErr, claimErr, reapErr)
+	reconcileErr := c.readReconcileSettings(r)
+	return c, errors.Join(r.Err(), err, appErr, keyErr, dirErr, tmplErr, claimErr, reapErr, reconcileErr)
 }

@@ -128,10 +128,15 @@ func run(ctx context.Context, look func(string) (string, bool)) error {
 	if err != nil {
 		return err
 	}
+	heads, err := newBranchHeads(cfg, reporter)
+	if err != nil {
+		return err
+	}
 	jan, err := janitor.New(janitor.Config{Claimer: st, Previews: st, Remover: remover{gw, reg},
 		Schedule: cfg.CleanupSchedule, TTL: cfg.PreviewTTL, Name: cfg.Name, Logger: log,
 		Logs: st, LogMaxAge: cfg.LogRetention, LogKeepBuilds: cfg.LogKeepBuilds,
-		Builds: st, Requests: q, ReapSchedule: cfg.ReapSchedule, ReapAfter: cfg.ReapAfter, MaxReaps: cfg.MaxReaps})
+		Builds: st, Requests: q, ReapSchedule: cfg.ReapSchedule, ReapAfter: cfg.ReapAfter, MaxReaps: cfg.MaxReaps,
+		Branches: st, Heads: heads, Events: st, Queue: q, ReconcileSchedule: cfg.ReconcileSchedule, ReconcileWindow: cfg.ReconcileWindow})
 	if err != nil {
 		return err
 	}

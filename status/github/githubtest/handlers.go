@@ -30,6 +30,7 @@ func (s *Server) routes() http.Handler {
 	s.commentRoutes(mux)
 	s.checkRunRoutes(mux)
 	s.appRoutes(mux)
+	s.branchRoutes(mux)
 	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusNotFound, "Not Found", docsRoot, nil)
 	})

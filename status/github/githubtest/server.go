@@ -15,6 +15,7 @@
 //	POST /repos/{owner}/{repo}/check-runs             create a check run
 //	PATCH /repos/{owner}/{repo}/check-runs/{id}       update a check run
 //	GET  /repos/{owner}/{repo}/commits/{ref}/check-runs  list, newest first
+//	GET  /repos/{owner}/{repo}/branches               list branches, paginated (auth optional)
 //	POST /app/installations/{id}/access_tokens        installation token (app JWT)
 package githubtest
 
@@ -64,6 +65,8 @@ type Server struct {
 	installTokens map[int64][]string
 	issued        map[string]int64
 	failWith      int
+	// branches holds each repository's heads, by repoKey, then by name.
+	branches map[string]map[string]string
 	// changed is closed, and replaced, whenever a status is recorded.
 	changed chan struct{}
 }
@@ -101,10 +104,10 @@ func (s *Server) AllowTokens(tokens ...string) {
 	}
 }
 
-// FailWith makes every later status creation, and every authenticated
-// call to the comment, check run and installation token endpoints, fail
-// with HTTP status code, as GitHub does when it is down; 0 restores normal
-// service.
+// FailWith makes every later status creation, every authenticated call
+// to the comment, check run and installation token endpoints, and every
+// branch listing, fail with HTTP status code, as GitHub does when it is
+// down; 0 restores normal service.
 func (s *Server) FailWith(code int) {
 	s.mu.Lock()
 	defer s.mu.Unlock()

@@ -21,6 +21,7 @@ func (s *Server) routes() http.Handler {
 	mux.HandleFunc("GET "+apiPrefix+"/projects/{id}/merge_requests/{iid}/notes", s.guard(s.listNotes))
 	mux.HandleFunc("POST "+apiPrefix+"/projects/{id}/merge_requests/{iid}/notes", s.guard(s.createNote))
 	mux.HandleFunc("PUT "+apiPrefix+"/projects/{id}/merge_requests/{iid}/notes/{note_id}", s.guard(s.editNote))
+	s.branchRoutes(mux)
 	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusNotFound, "404 Not Found")
 	})

@@ -11,12 +11,16 @@
 //	GET  /projects/{id}/merge_requests/{iid}/notes             list notes, paginated
 //	POST /projects/{id}/merge_requests/{iid}/notes             write a note
 //	PUT  /projects/{id}/merge_requests/{iid}/notes/{note_id}   edit a note
+//	GET  /projects/{id}/repository/branches                    list branches, paginated
 //
 // Every call needs a token, in a PRIVATE-TOKEN header, a private_token
-// query parameter or an "Authorization: Bearer" header. Each token is a
-// user of its own: only a note's author may edit it. Any project path
-// exists, getting its number when first named; any merge request iid
-// exists; any 40- or 64-digit hex SHA is a commit.
+// query parameter or an "Authorization: Bearer" header, except a listing
+// of branches, which takes one but, as for a public project, needs none.
+// Each token is a user of its own: only a note's author may edit it. Any
+// project path exists, getting its number when first named; any merge
+// request iid exists; any 40- or 64-digit hex SHA is a commit. Only a
+// project SetBranch gave a repository has branches to list: for another,
+// the listing answers 404 Project Not Found.
 //
 // Commit statuses follow GitLab's rules: a status of a name stays open
 // while pending or running and is moved by later calls (pending twice is
@@ -48,6 +52,7 @@ type Server struct {
 	calls    []Status
 	rows     []statusRow
 	notes    []Note
+	repos    map[int64]*repository // by project number: its branches
 	// changed is closed, and replaced, whenever a status is recorded.
 	changed chan struct{}
 }
