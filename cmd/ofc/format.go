@@ -57,7 +57,7 @@ func stateStyle(s pipeline.State) string {
 		return bold + red
 	case pipeline.Running:
 		return yellow
-	case pipeline.Queued:
+	case pipeline.Queued, pipeline.Superseded:
 		return dim
 	}
 	return ""
