@@ -8,6 +8,8 @@ set -uo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.." || exit 1
 
 FUZZTIME="${FUZZTIME:-10m}"
+# Workers per target; 1 leaves a core to the rest of the machine.
+FUZZ_PARALLEL="${FUZZ_PARALLEL:-2}"
 OUT="${FUZZ_OUT:-docs/fuzz.md}"
 LOG_DIR="$(mktemp -d)"
 trap 'rm -rf "$LOG_DIR"' EXIT
@@ -21,7 +23,7 @@ while read -r pkg; do
 		start=$(date +%s)
 		# Minimising each new input for go's default minute left the
 		# larger payloads' targets trying a few dozen inputs a run.
-		if go test "$pkg" -run '^$' -fuzz "^${target}\$" -fuzztime "$FUZZTIME" -fuzzminimizetime 5s -parallel 2 >"$log" 2>&1; then
+		if go test "$pkg" -run '^$' -fuzz "^${target}\$" -fuzztime "$FUZZTIME" -fuzzminimizetime 5s -parallel "$FUZZ_PARALLEL" >"$log" 2>&1; then
 			result="passed"
 		else
 			result="**failed**: $(grep -m1 -E 'Failing input written to|panic:|--- FAIL' "$log" | sed 's/|/\\|/g')"
@@ -41,7 +43,8 @@ done < <(go list ./... | grep -v '/test$')
 	echo "# Fuzzing"
 	echo
 	echo "Every fuzz target of the module, each run for $FUZZTIME with \`make fuzz\`"
-	echo "(\`FUZZTIME=10m scripts/fuzz.sh\`), on $(date -u +%Y-%m-%d) on a machine with $(nproc) cores."
+	echo "(\`FUZZTIME=$FUZZTIME FUZZ_PARALLEL=$FUZZ_PARALLEL scripts/fuzz.sh\`), on $(date -u +%Y-%m-%d) on a machine with $(nproc) cores,"
+	echo "$FUZZ_PARALLEL worker(s) a target."
 	echo "Each reads untrusted input: webhook bodies and signatures, stack files, Dockerfiles, names,"
 	echo "image references, request bodies. A failure leaves its input in the package's \`testdata/fuzz\`,"
 	echo "where \`go test\` runs it from then on."

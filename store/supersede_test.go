@@ -73,3 +73,32 @@ func TestALateParentPushSupersedesNothing(t *testing.T) {
 		t.Errorf("the child's build: %s by %q, want queued and not superseded", st, by)
 	}
 }
+
+// A pull request's builds supersede each other, not another pull
+// request's from the same branch, nor the branch's pushes.
+func TestAPullRequestsNewHeadSupersedesItsOwnBuildsOnly(t *testing.T) {
+	db := newTestDB(t)
+	pr := func(delivery string, number int, commit string) int64 {
+		t.Helper()
+		ev := pushEvent("acme", "fns", delivery)
+		ev.Kind, ev.Branch, ev.Ref, ev.PullRequest, ev.Commit = pipeline.PullRequest, "feature", "refs/heads/feature", number, commit
+		b, created, err := db.RecordEvent(context.Background(), ev)
+		if err != nil || !created {
+			t.Fatalf("RecordEvent(%s) = created %v, %v", delivery, created, err)
+		}
+		return b.ID
+	}
+	first := pr("p-1", 7, sha('1'))
+	other := pr("p-2", 8, sha('1'))
+	push := db.push(t, "p-3", "feature", sha('1'), "")
+	pr("p-4", 7, sha('2'))
+	if st, by, _ := db.stateOf(t, first); st != "superseded" || by != sha('2') {
+		t.Errorf("pull request 7's first build: %s by %q, want superseded", st, by)
+	}
+	if st, _, _ := db.stateOf(t, other); st != "queued" {
+		t.Errorf("pull request 8's build: %s, want queued", st)
+	}
+	if st, _, _ := db.stateOf(t, push.ID); st != "queued" {
+		t.Errorf("the branch's push build: %s, want queued", st)
+	}
+}
