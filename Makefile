@@ -29,7 +29,7 @@ ARTIFACTS := $(CURDIR)/test/artifacts
 GO_TEST_FLAGS ?= -count=1 -timeout 45m -artifacts -outputdir $(ARTIFACTS)
 WITH_ENV := set -a && . .dev/env && set +a &&
 
-.PHONY: build run test fuzz bench-webhook bench-localfaas bench-history bench-livelog bench-templates bench-watchdog
+.PHONY: build run test fuzz bench-failures bench-webhook bench-localfaas bench-history bench-livelog bench-templates bench-watchdog
 
 build: ## build the service's commands into .dev/bin, the watchdogs into .dev/bin/watchdog
 	@mkdir -p $(BIN)
@@ -46,6 +46,9 @@ test: up ## every test, against the dev stack
 
 fuzz: ## every fuzz target for FUZZTIME (default 10m) each; writes docs/fuzz.md
 	scripts/fuzz.sh
+
+bench-failures: up ## the failure suite (builders killed, outages of Postgres, NATS, BuildKit, the registry and the gateway): builds lost, duplicate deploys, time to recover; rewrites docs/benchmarks.md
+	$(WITH_ENV) go run ./bench/failures
 
 bench-webhook: up ## signed push -> 202 against a bare handler; rewrites docs/benchmarks.md
 	$(WITH_ENV) go run ./bench/webhook -duration 10s

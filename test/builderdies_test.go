@@ -107,9 +107,11 @@ func TestABuilderStoppedPastItsGraceHandsItsBuildOn(t *testing.T) {
 	}
 
 	sys.start("builder", "OFC_BUILDER_NAME=builder-after")
+	restarted := time.Now()
 	if b := sys.waitFinal(id, buildWithin); b.State != pipeline.Success {
 		t.Fatalf("build %s at %q after the handover: %s", b.State, b.FailedStep, b.Error)
 	}
+	t.Logf("FAULT builder-sigterm-past-grace accepted=1 lost=0 recover=%s", time.Since(restarted).Round(100*time.Millisecond))
 	if n := countTicks(sys.logLines(id)); n < ticks {
 		t.Errorf("%d ticks logged, want the second attempt's %d at least", n, ticks)
 	}

@@ -76,6 +76,7 @@ func TestALatePushOfAParentDoesNotRollProductionBack(t *testing.T) {
 	if late.State != pipeline.Success {
 		t.Errorf("A's build is %s, want success (built, not deployed)", late.State)
 	}
+	t.Logf("FAULT late-parent-push accepted=2 lost=0 rolled_back=0")
 }
 
 // TestABurstOfPushesDeploysOnlyTheNewest: five pushes to one branch, a
@@ -178,4 +179,5 @@ func TestABurstOfPushesDeploysOnlyTheNewest(t *testing.T) {
 	if len(answers) != 2 || answers[0] != versions[0] || answers[1] != versions[5] {
 		t.Errorf("answers went %v, want %s then %s only", answers, versions[0], versions[5])
 	}
+	t.Logf("FAULT burst-of-5-pushes accepted=5 lost=0 deployed=1 superseded=4 answers=%d", len(answers))
 }
