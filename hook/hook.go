@@ -19,6 +19,15 @@ import (
 // 25 MiB and drops larger ones itself, so anything bigger is not GitHub.
 const MaxBody = 25 << 20
 
+// retryAfter is the Retry-After, in seconds, of a delivery refused while
+// Postgres or NATS is down: a restart of either takes seconds.
+const retryAfter = "10"
+
+// queueWithin bounds the wait for the queue to take a build: GitHub
+// counts a delivery failed when it has no answer within 10s, and while
+// NATS is down a publish waits for the reconnection.
+const queueWithin = 5 * time.Second
+
 // Config holds what the webhook handlers need.
 type Config struct {
 	Recorder  pipeline.EventRecorder
@@ -93,12 +102,16 @@ func (c *Config) enqueue(ctx context.Context, w http.ResponseWriter, provider pi
 	if err != nil {
 		c.log(ctx, slog.LevelError, "record event", provider, ev, slog.Any("err", err))
 		c.Metrics.outcome(provider, "unavailable")
+		w.Header().Set("Retry-After", retryAfter)
 		writeReply(w, http.StatusServiceUnavailable, reply{Status: "unavailable", Message: "could not record the build; redeliver later"})
 		return
 	}
-	if err := c.Publisher.Publish(ctx, pipeline.BuildRequest{BuildID: b.ID, Event: ev}); err != nil {
+	qctx, cancel := context.WithTimeout(ctx, queueWithin)
+	defer cancel()
+	if err := c.Publisher.Publish(qctx, pipeline.BuildRequest{BuildID: b.ID, Event: ev}); err != nil {
 		c.log(ctx, slog.LevelError, "queue build", provider, ev, slog.Int64("build_id", b.ID), slog.Any("err", err))
 		c.Metrics.outcome(provider, "unavailable")
+		w.Header().Set("Retry-After", retryAfter)
 		writeReply(w, http.StatusServiceUnavailable, reply{Status: "unavailable", BuildID: b.ID, Message: "could not queue the build; redeliver later"})
 		return
 	}

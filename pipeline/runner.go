@@ -61,8 +61,12 @@ type RunnerConfig struct {
 	// build past it fails the function at step build, as the user's
 	// failure.
 	BuildTimeout time.Duration
-	// RetryDelay is how long a transient failure waits before redelivery.
-	RetryDelay time.Duration
+	// RetryDelay is how long the first transient failure of a build waits
+	// before redelivery; each next one waits twice as long as the one
+	// before, up to MaxRetryDelay, so that the attempts of a build span
+	// an outage of our own services rather than being spent in it.
+	RetryDelay    time.Duration
+	MaxRetryDelay time.Duration
 	// StatusContext prefixes commit status contexts: "ofc" for the build,
 	// "ofc/<function>" for each function.
 	StatusContext string
@@ -109,6 +113,9 @@ func NewRunner(cfg RunnerConfig) (*Runner, error) {
 	}
 	if cfg.RetryDelay <= 0 {
 		cfg.RetryDelay = 10 * time.Second
+	}
+	if cfg.MaxRetryDelay < cfg.RetryDelay {
+		cfg.MaxRetryDelay = max(cfg.RetryDelay, 2*time.Minute)
 	}
 	if cfg.StatusContext == "" {
 		cfg.StatusContext = "ofc"
@@ -201,7 +208,9 @@ func (r *Runner) endAttempt(parent context.Context, log *slog.Logger, d Delivery
 			log.Error("requeue build", "err", rerr)
 		}
 		r.cfg.Logs.Flush(ctx, req.BuildID, false)
-		r.settle(ctx, log, func(ctx context.Context) error { return d.Nak(ctx, r.cfg.RetryDelay) })
+		delay := r.retryDelay(n)
+		log.Info("delivery delayed", "delay", delay)
+		r.settle(ctx, log, func(ctx context.Context) error { return d.Nak(ctx, delay) })
 	default:
 		// Out of attempts, or the store itself failed at the end: record
 		// what can be recorded and take the request off the queue.
@@ -221,6 +230,16 @@ func (r *Runner) settle(ctx context.Context, log *slog.Logger, how func(context.
 	if err := how(ctx); err != nil {
 		log.Error("settle delivery with the queue", "err", err)
 	}
+}
+
+// retryDelay is the wait after attempt n's transient failure: RetryDelay
+// doubled for each attempt before it, at most MaxRetryDelay.
+func (r *Runner) retryDelay(n int) time.Duration {
+	d := r.cfg.RetryDelay
+	for i := 1; i < n && d < r.cfg.MaxRetryDelay; i++ {
+		d *= 2
+	}
+	return min(d, r.cfg.MaxRetryDelay)
 }
 
 // heartbeatEvery is how often a running build says it is alive: four

@@ -154,8 +154,9 @@ func newSystemWith(t *testing.T, builders int, settings ...string) *system {
 }
 
 // start runs a command of the service; its output is shown if the test
-// fails, and it is stopped when the test ends.
-func (s *system) start(name string, extraEnv ...string) {
+// fails, and it is stopped when the test ends. It returns the path of the
+// command's log, for a test that reads it.
+func (s *system) start(name string, extraEnv ...string) string {
 	t := s.t
 	t.Helper()
 	logPath := filepath.Join(t.TempDir(), name+".log")
@@ -189,6 +190,7 @@ func (s *system) start(name string, extraEnv ...string) {
 			t.Logf("--- %s log ---\n%s", name, tail(string(out), 150))
 		}
 	})
+	return logPath
 }
 
 func (s *system) waitReady() {
