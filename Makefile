@@ -29,7 +29,7 @@ ARTIFACTS := $(CURDIR)/test/artifacts
 GO_TEST_FLAGS ?= -count=1 -timeout 45m -artifacts -outputdir $(ARTIFACTS)
 WITH_ENV := set -a && . .dev/env && set +a &&
 
-.PHONY: build run test fuzz bench-failures bench-webhook bench-localfaas bench-history bench-livelog bench-templates bench-watchdog
+.PHONY: build run test test-busy fuzz bench-failures bench-webhook bench-localfaas bench-history bench-livelog bench-templates bench-watchdog
 
 build: ## build the service's commands into .dev/bin, the watchdogs into .dev/bin/watchdog
 	@mkdir -p $(BIN)
@@ -43,6 +43,9 @@ run: up build ## the demo: start the stack, push a sample repository, print the 
 test: up ## every test, against the dev stack
 	@mkdir -p $(ARTIFACTS)
 	$(WITH_ENV) go vet ./... && go test $(GO_TEST_FLAGS) ./...
+
+test-busy: ## make test RUNS times (3) in a row beside LOAD_CPUS busy loops (1); writes docs/busy.md
+	scripts/busy-test.sh
 
 fuzz: ## every fuzz target for FUZZTIME (default 10m) each; writes docs/fuzz.md
 	scripts/fuzz.sh

@@ -63,6 +63,10 @@ func (g *Git) fetchHistory(ctx context.Context, ev pipeline.Event, dir string, s
 	if err != nil {
 		return false, fmt.Errorf("fetch history of %s: %w", ev.Repo.FullName(), err)
 	}
+	// As bounded as a clone: a forge that stops answering must not hold
+	// the deploy, and its lock, for ever.
+	ctx, cancel := context.WithTimeout(ctx, g.cfg.Timeout)
+	defer cancel()
 	err = g.run(ctx, dir, env, args...)
 	var ge *gitError
 	if errors.As(err, &ge) && notOnForge(ge.stderr) {
