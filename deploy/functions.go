@@ -92,3 +92,15 @@ func (c *Client) RemoveFunction(ctx context.Context, name string) error {
 	}
 	return nil
 }
+
+// Running implements pipeline.Deployer.
+func (c *Client) Running(ctx context.Context, name string) (string, map[string]string, error) {
+	fn, err := c.Get(ctx, name)
+	if errors.Is(err, ErrNotFound) {
+		return "", nil, nil
+	}
+	if err != nil {
+		return "", nil, err
+	}
+	return fn.Image, fn.Annotations, nil
+}

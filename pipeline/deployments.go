@@ -37,7 +37,7 @@ type Deployments interface {
 	// one step. decide is shown what the name runs now (nil for nothing
 	// live) and says why d must not replace it, or "" to go ahead; then
 	// deploy runs, and when it returns nil the record says d. When the
-	// name runs d's commit and image already, deploy is not called.
+	// name runs d's image from d's build already, deploy is not called.
 	// Neither runs for a build that a newer push superseded: the error is
 	// then a *SupersededError. An error from decide or deploy is returned
 	// as it is; the store's own errors are Transient.

@@ -115,6 +115,14 @@ func (r *Runner) buildAndDeploy(ctx context.Context, log *slog.Logger, ev Event,
 		DeployName: spec.DeployName, Function: spec.Name, Branch: ev.Branch, Preview: ev.PreviewBranch() != "",
 		PullRequest: ev.PullRequest, Commit: ev.Commit, Image: spec.Image, Digest: fb.Digest, BuildID: fb.BuildID,
 	}, lin.mayReplace, func(ctx context.Context) error {
+		// An attempt killed after the gateway took its deploy, before the
+		// record: the gateway already runs this image, as this build
+		// deploys it (its annotations say the commit, the branch and the
+		// pull request exactly).
+		if img, ann, err := r.cfg.Deployer.Running(ctx, spec.DeployName); err == nil && img == image && holds(ann, spec.Deployment.Annotations) {
+			tail.Line(ctx, fb.BuildID, spec.Name, StepDeploy, spec.DeployName+" runs "+image+" already: not deployed again")
+			return nil
+		}
 		tail.Line(ctx, fb.BuildID, spec.Name, StepDeploy, "deploying "+spec.DeployName+" with "+image)
 		return r.cfg.Deployer.Deploy(ctx, spec, image)
 	})
@@ -128,6 +136,16 @@ func (r *Runner) buildAndDeploy(ctx context.Context, log *slog.Logger, ev Event,
 	}
 	log.Info("function deployed", "deploy_name", spec.DeployName, "digest", digest)
 	return "", "", nil
+}
+
+// holds reports whether got has every key of want, with its value.
+func holds(got, want map[string]string) bool {
+	for k, v := range want {
+		if g, ok := got[k]; !ok || g != v {
+			return false
+		}
+	}
+	return true
 }
 
 // lastLines keeps the end of a long message, where a compiler or a failed

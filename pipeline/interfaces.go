@@ -102,9 +102,13 @@ type SecretSource interface {
 // image, which is pinned by digest. WaitReady returns nil once the function
 // has an available replica, and an error when ctx ends first. Safe for
 // concurrent use.
+//
+// Running returns the image a function runs and its annotations, "" and
+// nil when the gateway has no such function.
 type Deployer interface {
 	Deploy(ctx context.Context, spec FunctionSpec, image string) error
 	WaitReady(ctx context.Context, name string) error
+	Running(ctx context.Context, name string) (image string, annotations map[string]string, err error)
 }
 
 // StatusState is a commit status as forges know it.

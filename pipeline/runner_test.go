@@ -91,15 +91,24 @@ func (f buildFunc) Build(_ context.Context, s FunctionSpec, log io.Writer) (stri
 type memDeployer struct {
 	mu     sync.Mutex
 	images map[string]string
+	// annotations are each name's, as the gateway reports them.
+	annotations map[string]map[string]string
+	deploys     int
 }
 
 func (d *memDeployer) Deploy(_ context.Context, s FunctionSpec, image string) error {
 	d.mu.Lock()
 	defer d.mu.Unlock()
 	d.images[s.DeployName] = image
+	d.deploys++
 	return nil
 }
 func (d *memDeployer) WaitReady(context.Context, string) error { return nil }
+func (d *memDeployer) Running(_ context.Context, name string) (string, map[string]string, error) {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	return d.images[name], d.annotations[name], nil
+}
 
 type memReporter struct {
 	mu       sync.Mutex

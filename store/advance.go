@@ -52,9 +52,10 @@ func (s *Store) Advance(ctx context.Context, d pipeline.Deployed,
 	if err != nil || why != "" {
 		return why, err
 	}
-	if live != nil && live.Commit == d.Commit && live.Digest == d.Digest {
-		// Deployed already, by an attempt that stopped before it could
-		// say so: deploying the same image again would only restart it.
+	if live != nil && live.BuildID == d.BuildID && live.Digest == d.Digest {
+		// Deployed already by an earlier attempt of this build, which
+		// stopped before it could say so: deploying the same image again
+		// would only restart it.
 		return "", nil
 	}
 	if err := deploy(ctx); err != nil {
