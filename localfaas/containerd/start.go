@@ -135,8 +135,10 @@ func (r *Runtime) waitReady(ctx context.Context, in *instance) error {
 				r.log.Warn("delete exited task", "container", in.id, "err", err)
 			}
 			ran := time.Since(began).Round(time.Millisecond)
-			// On a busy machine the copy may still trail the exit a little.
-			waitForOutput(logPath(r.cfg.DataDir, in.id), time.Second)
+			// On a busy machine the copy may still trail the exit: it
+			// gets as long as a start would have had. Only a container
+			// that printed nothing waits all of it.
+			waitForOutput(logPath(r.cfg.DataDir, in.id), r.cfg.StartTimeout)
 			return fmt.Errorf("%w: its container exited with code %d after %s%s",
 				localfaas.ErrNotStarted, st.ExitCode(), ran, r.lastOutput(in.id))
 		case <-deadline.C:
