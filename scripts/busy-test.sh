@@ -25,8 +25,26 @@ stop() {
 }
 trap stop EXIT
 
+# LOAD_NOTE describes a load the script did not start itself.
+LOAD_NOTE="${LOAD_NOTE:-}"
+
 rows=()
 passed=0
+write_doc() {
+	{
+		echo "# The suite on a busy machine"
+		echo
+		echo "\`make test\` run $RUNS times in a row beside $LOAD_CPUS busy loop(s) at normal priority"
+		[ -n "$LOAD_NOTE" ] && echo "and $LOAD_NOTE"
+		echo "(\`RUNS=$RUNS LOAD_CPUS=$LOAD_CPUS scripts/busy-test.sh\`), on $(date -u +%Y-%m-%d),"
+		echo "on a machine with $(nproc) cores, CI=${CI:-unset}. The load average is read as each run ends;"
+		echo "the table is written after each run."
+		echo
+		echo "| run | took | load average (1, 5, 15 min) | result |"
+		echo "|---|---|---|---|"
+		printf '%s\n' "${rows[@]}"
+	} >"$OUT"
+}
 for i in $(seq 1 "$RUNS"); do
 	echo "==> make test, run $i of $RUNS, beside $LOAD_CPUS busy loop(s)"
 	start=$(date +%s)
@@ -39,19 +57,8 @@ for i in $(seq 1 "$RUNS"); do
 	fi
 	took=$(($(date +%s) - start))
 	rows+=("| $i | ${took}s | $(cut -d' ' -f1-3 /proc/loadavg) | $result |")
+	write_doc
 	[ "$result" = "passed" ] || break
 done
-
-{
-	echo "# The suite on a busy machine"
-	echo
-	echo "\`make test\` run $RUNS times in a row beside $LOAD_CPUS busy loop(s) at normal priority"
-	echo "(\`RUNS=$RUNS LOAD_CPUS=$LOAD_CPUS scripts/busy-test.sh\`), on $(date -u +%Y-%m-%d),"
-	echo "on a machine with $(nproc) cores, CI=${CI:-unset}. The load average is read as each run ends."
-	echo
-	echo "| run | took | load average (1, 5, 15 min) | result |"
-	echo "|---|---|---|---|"
-	printf '%s\n' "${rows[@]}"
-} >"$OUT"
 echo "==> $passed of $RUNS runs passed; wrote $OUT"
 [ "$passed" -eq "$RUNS" ]
