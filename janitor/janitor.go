@@ -80,6 +80,12 @@ type Config struct {
 	ReapSchedule cron.Schedule
 	ReapAfter    time.Duration
 	MaxReaps     int
+	// Reporter, when set, says on the commit of a build the reaper gives
+	// up on that it ended as an error, on StatusContext, linking
+	// TargetURL(build id).
+	Reporter      pipeline.Reporter
+	StatusContext string
+	TargetURL     func(buildID int64) string
 	// Branches, Heads, Events and Queue are what the reconciler compares
 	// and builds with, on ReconcileSchedule, for the branches built
 	// within ReconcileWindow; 0 disables it.

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"log/slog"
 	"time"
 
 	"github.com/ofcbuild/ofc/pipeline"
@@ -75,6 +76,7 @@ func (j *Janitor) reap(ctx context.Context) error {
 			continue
 		case state == pipeline.Error:
 			log.Error("quiet build given up", "why", gaveUp)
+			j.reportGivenUp(ctx, log, q.Request, gaveUp)
 			continue
 		}
 		if err := j.cfg.Requests.Requeue(ctx, q.Request, n); err != nil {
@@ -86,4 +88,19 @@ func (j *Janitor) reap(ctx context.Context) error {
 		log.Warn("quiet build handed back to the queue", "why", quietFor, "reaped", n)
 	}
 	return errors.Join(errs...)
+}
+
+// reportGivenUp says on the build's commit that it ended as an error, as
+// the runner would have: no builder will report on it any more.
+func (j *Janitor) reportGivenUp(ctx context.Context, log *slog.Logger, req pipeline.BuildRequest, why string) {
+	if j.cfg.Reporter == nil || req.Event.Kind == pipeline.Cleanup {
+		return
+	}
+	st := pipeline.CommitStatus{Context: j.cfg.StatusContext, State: pipeline.StatusError, Description: why}
+	if j.cfg.TargetURL != nil {
+		st.TargetURL = j.cfg.TargetURL(req.BuildID)
+	}
+	if err := j.cfg.Reporter.Report(ctx, req.Event, st); err != nil {
+		log.Warn("report the given-up build on its commit", "err", err)
+	}
 }

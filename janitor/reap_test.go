@@ -2,6 +2,7 @@ package janitor
 
 import (
 	"context"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -55,6 +56,13 @@ func (r *requests) Requeue(_ context.Context, req pipeline.BuildRequest, _ int) 
 	return nil
 }
 
+type reports struct{ got []pipeline.CommitStatus }
+
+func (r *reports) Report(_ context.Context, _ pipeline.Event, st pipeline.CommitStatus) error {
+	r.got = append(r.got, st)
+	return nil
+}
+
 func TestTheReaperRequeuesQuietBuildsUntilItGivesUp(t *testing.T) {
 	st := &quietStore{errors: map[int64]string{}, builds: map[int64]*pipeline.QuietBuild{
 		1: {Request: pipeline.BuildRequest{BuildID: 1}, State: pipeline.Running},
@@ -63,8 +71,10 @@ func TestTheReaperRequeuesQuietBuildsUntilItGivesUp(t *testing.T) {
 	}}
 	req := &requests{waiting: map[int64]bool{2: true}}
 	reapEvery, _ := cron.ParseStandard("@every 1m")
+	rep := &reports{}
 	j := newWith(t, "@hourly", Config{Claimer: newClaims(), Builds: st, Requests: req, ReapSchedule: reapEvery,
-		ReapAfter: 5 * time.Minute, MaxReaps: 2})
+		ReapAfter: 5 * time.Minute, MaxReaps: 2, Reporter: rep, StatusContext: "ofc",
+		TargetURL: func(id int64) string { return "https://ofc.example/builds/" + strconv.FormatInt(id, 10) }})
 	if err := j.reap(context.Background()); err != nil {
 		t.Fatal(err)
 	}
@@ -76,6 +86,10 @@ func TestTheReaperRequeuesQuietBuildsUntilItGivesUp(t *testing.T) {
 	}
 	if b := st.builds[3]; b.State != pipeline.Error || !strings.Contains(st.errors[3], "after 2 hand-backs by the reaper: given up") {
 		t.Errorf("build 3: %s %q", b.State, st.errors[3])
+	}
+	if len(rep.got) != 1 || rep.got[0].State != pipeline.StatusError || rep.got[0].Context != "ofc" ||
+		rep.got[0].TargetURL != "https://ofc.example/builds/3" || !strings.Contains(rep.got[0].Description, "given up") {
+		t.Errorf("reported %+v, want build 3's error on its commit", rep.got)
 	}
 	if st.builds[2].State != pipeline.Queued || st.builds[2].Reaped != 0 {
 		t.Errorf("build 2 was touched: %+v", st.builds[2])

@@ -136,6 +136,7 @@ func run(ctx context.Context, look func(string) (string, bool)) error {
 		Schedule: cfg.CleanupSchedule, TTL: cfg.PreviewTTL, Name: cfg.Name, Logger: log,
 		Logs: st, LogMaxAge: cfg.LogRetention, LogKeepBuilds: cfg.LogKeepBuilds,
 		Builds: st, Requests: q, ReapSchedule: cfg.ReapSchedule, ReapAfter: cfg.ReapAfter, MaxReaps: cfg.MaxReaps,
+		Reporter: reporter, StatusContext: "ofc", TargetURL: statusLink(cfg),
 		Branches: st, Heads: heads, Events: st, Queue: q, ReconcileSchedule: cfg.ReconcileSchedule, ReconcileWindow: cfg.ReconcileWindow})
 	if err != nil {
 		return err
