@@ -88,6 +88,10 @@ func (p *Planner) Plan(ctx context.Context, ev pipeline.Event, srcDir, workDir s
 	specs := make([]pipeline.FunctionSpec, 0, len(s.Functions))
 	for _, name := range s.Names() {
 		fn := s.Functions[name]
+		if fn.Prebuilt {
+			specs = append(specs, prebuilt(ev, s, fn))
+			continue
+		}
 		spec, err := p.function(ctx, ev, s, fn, srcDir, workDir)
 		if ctx.Err() != nil && err != nil {
 			return nil, interrupted(ctx, err)
@@ -127,6 +131,12 @@ func (p *Planner) function(ctx context.Context, ev pipeline.Event, s *stack.Stac
 	if err != nil {
 		return pipeline.FunctionSpec{}, fail(err)
 	}
+	if fn.LangRef != "" {
+		// Said in the build's log, where "building golang-middleware from
+		// the shipped template golang-middleware" would hide that the
+		// stack file asked for another version of it.
+		c.From += fmt.Sprintf(" (lang %s@%s: pinned templates are not fetched yet; the template of that name is used)", fn.Lang, fn.LangRef)
+	}
 	image := p.cfg.ImageRef(ev.Repo.Owner, ev.Repo.Name, fn.Name, ev.Commit)
 	fprocess := c.FProcess
 	if fn.FProcess != "" {
@@ -153,18 +163,24 @@ func (p *Planner) function(ctx context.Context, ev pipeline.Event, s *stack.Stac
 		// a developer's machine.
 		BuildSecrets: slices.Sorted(maps.Keys(fn.BuildSecrets)),
 		Image:        image,
-		Deployment: pipeline.Deployment{
-			EnvVars:                maps.Clone(fn.Environment),
-			Secrets:                slices.Clone(fn.Secrets),
-			Labels:                 withOrigin(fn.Labels, ev, pipeline.LabelValue),
-			Annotations:            withOrigin(fn.Annotations, ev, func(s string) string { return s }),
-			Constraints:            slices.Clone(fn.Constraints),
-			Limits:                 resources(fn.Limits),
-			Requests:               resources(fn.Requests),
-			ReadOnlyRootFilesystem: fn.ReadOnlyRootFilesystem,
-			EnvProcess:             fprocess,
-		},
+		Deployment:   deployment(fn, ev, fprocess),
 	}, nil
+}
+
+// deployment is what the gateway is asked to run for fn, with fprocess
+// as its fprocess.
+func deployment(fn stack.Function, ev pipeline.Event, fprocess string) pipeline.Deployment {
+	return pipeline.Deployment{
+		EnvVars:                maps.Clone(fn.Environment),
+		Secrets:                slices.Clone(fn.Secrets),
+		Labels:                 withOrigin(fn.Labels, ev, pipeline.LabelValue),
+		Annotations:            withOrigin(fn.Annotations, ev, func(s string) string { return s }),
+		Constraints:            slices.Clone(fn.Constraints),
+		Limits:                 resources(fn.Limits),
+		Requests:               resources(fn.Requests),
+		ReadOnlyRootFilesystem: fn.ReadOnlyRootFilesystem,
+		EnvProcess:             fprocess,
+	}
 }
 
 // withOrigin is m plus the keys that say where a deployment comes from:

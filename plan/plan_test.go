@@ -124,7 +124,8 @@ func TestPlan(t *testing.T) {
 			BuildArgs: map[string]string{"MODE": "prod"},
 			Image:     "127.0.0.1:5000/alex/my.functions/api:" + commit,
 			Deployment: pipeline.Deployment{
-				EnvVars:                map[string]string{"DB_HOST": "db.internal", "LEVEL": "inline", "REGION": "eu"},
+				// environment_file overrides the inline environment, as with faas-cli.
+				EnvVars:                map[string]string{"DB_HOST": "db.internal", "LEVEL": "file", "REGION": "eu"},
 				Secrets:                []string{"db-password"},
 				Labels:                 withProduction(map[string]string{"com.openfaas.scale.min": "2"}),
 				Annotations:            withProduction(map[string]string{"topic": "orders"}),
@@ -244,8 +245,9 @@ func TestPlanErrors(t *testing.T) {
 		{"custom stack file missing", base, Config{StackFile: "fns.yml"}, nil, "no stack file: fns.yml is not in the repository"},
 		{"handler missing", with(map[string]string{"stack.yml": "functions:\n  api:\n    lang: go\n    handler: ./nope\n"}), Config{}, nil,
 			`stack.yml:4: function "api": handler "./nope" does not exist`},
-		{"bad stack file", with(map[string]string{"stack.yml": "functions:\n  api:\n    lang: go\n    handler: ./api\n    memory: 1\n"}), Config{}, nil,
-			`stack.yml:5: function "api": unknown field "memory"`},
+		{"bad stack file", with(map[string]string{"stack.yml": "functions:\n  api:\n    lang: go\n    handlr: ./api\n"}), Config{}, nil,
+			"stack.yml:2: function \"api\": \"handler\" is missing: give the folder of the function's code, e.g. \"handler: ./api\"\n" +
+				`stack.yml:4: function "api": unknown field "handlr" is ignored: did you mean "handler"?`},
 		{"no registry", with(map[string]string{"stack.yml": "functions:\n  web:\n    lang: dockerfile\n    handler: ./web\n"}), Config{ImageRef: nil}, nil,
 			"plan: no registry configured"},
 		{"no commit", with(map[string]string{"stack.yml": "functions:\n  web:\n    lang: dockerfile\n    handler: ./web\n"}), Config{}, func(ev *pipeline.Event) { ev.Commit = "" },

@@ -22,8 +22,7 @@ var shapeCases = []corpusCase{
 	{"a function is a string", "functions:\n  api: go\n", []string{`line 2: function "api": expected a function (a map with lang, handler, ...), found the string "go"`}},
 	{"a function is a list", "functions:\n  api: [go, ./api]\n", []string{`line 2: function "api": expected a function (a map with lang, handler, ...), found a list`}},
 	{"a function is null", "functions:\n  api:\n", []string{
-		`line 2: function "api": "lang" is missing: name the template to build with, e.g. "lang: go" or "lang: dockerfile"`,
-		`line 2: function "api": "handler" is missing: give the folder of the function's code, e.g. "handler: ./api"`}},
+		`line 2: function "api": neither "lang" nor "image" is set: name the template to build the function with ("lang: go" and "handler: ./api"), or the image to deploy as it is ("image: ghcr.io/me/api:1.0")`}},
 	{"handler is a map", "functions:\n  api:\n    lang: go\n    handler: {path: ./api}\n", []string{`line 4: function "api": handler: expected a string, found a map`}},
 	{"environment is a list", fnHead + "    environment: [A=b]\n", []string{`line 5: function "api": environment: expected a map of strings, found a list`}},
 	{"limits is a string", fnHead + "    limits: 128Mi\n", []string{`line 5: function "api": limits: expected a map with memory and cpu, found the string "128Mi"`}},
@@ -45,30 +44,37 @@ var shapeCases = []corpusCase{
 // invalidName is the error of a function name that is not a DNS-1123
 // label: the gateway (and Kubernetes under it) would refuse it, so the
 // stack file is refused rather than deployed under another name.
-const invalidName = "invalid function name: use at most 63 lowercase letters, digits and '-', starting and ending with a letter or digit"
+const invalidName = "invalid function name: no OpenFaaS gateway can deploy it, as a function's name must be a DNS label: " +
+	"at most 63 lowercase letters, digits and '-', starting and ending with a letter or digit"
 
-// nameCase is a function named key in YAML, quoted in errors as quoted.
-func nameCase(name, key, quoted string) corpusCase {
+// nameCase is a function named key in YAML, quoted in errors as quoted,
+// for which the error suggests suggested ("" for none).
+func nameCase(name, key, quoted, suggested string) corpusCase {
+	msg := invalidName
+	if suggested != "" {
+		msg += `, such as "` + suggested + `"`
+	}
 	return corpusCase{"name " + name, "functions:\n  " + key + ":\n    lang: go\n    handler: ./api\n",
-		[]string{`line 2: function ` + quoted + `: ` + invalidName}}
+		[]string{`line 2: function ` + quoted + `: ` + msg}}
 }
 
 var nameCases = []corpusCase{
-	nameCase("upper case", "Api", `"Api"`),
-	nameCase("all upper case", "API", `"API"`),
-	nameCase("underscore", "my_fn", `"my_fn"`),
-	nameCase("64 characters", strings.Repeat("a", 64), `"`+strings.Repeat("a", 64)+`"`),
+	nameCase("upper case", "Api", `"Api"`, "api"),
+	nameCase("all upper case", "API", `"API"`, "api"),
+	nameCase("camel case, as real stack files have it", "AddConference", `"AddConference"`, "addconference"),
+	nameCase("underscore", "my_fn", `"my_fn"`, "my-fn"),
+	nameCase("64 characters", strings.Repeat("a", 64), `"`+strings.Repeat("a", 64)+`"`, strings.Repeat("a", 63)),
 	{"name empty", "functions:\n  \"\":\n    lang: go\n    handler: ./api\n", []string{"line 2: a function has an empty name: use at most 63 lowercase letters, digits and '-', starting and ending with a letter or digit"}},
-	nameCase("dot", "a.b", `"a.b"`),
-	nameCase("unicode", "fünf", `"fünf"`),
-	nameCase("leading dash", "-fn", `"-fn"`),
-	nameCase("trailing dash", "fn-", `"fn-"`),
-	nameCase("space", `"a b"`, `"a b"`),
-	nameCase("slash", "a/b", `"a/b"`),
-	nameCase("dot dot", `".."`, `".."`),
-	nameCase("newline", `"fn\n"`, `"fn\n"`),
-	nameCase("NUL", `"fn\0"`, `"fn\x00"`),
-	nameCase("emoji", `"🚀"`, `"🚀"`),
+	nameCase("dot", "a.b", `"a.b"`, "a-b"),
+	nameCase("unicode", "fünf", `"fünf"`, ""),
+	nameCase("leading dash", "-fn", `"-fn"`, "fn"),
+	nameCase("trailing dash", "fn-", `"fn-"`, "fn"),
+	nameCase("space", `"a b"`, `"a b"`, "a-b"),
+	nameCase("slash", "a/b", `"a/b"`, "a-b"),
+	nameCase("dot dot", `".."`, `".."`, ""),
+	nameCase("newline", `"fn\n"`, `"fn\n"`, "fn"),
+	nameCase("NUL", `"fn\0"`, `"fn\x00"`, "fn"),
+	nameCase("emoji", `"🚀"`, `"🚀"`, ""),
 	{"63 characters", "functions:\n  " + strings.Repeat("a", 63) + ":\n    lang: go\n    handler: ./api\n", nil},
 	{"digits first", "functions:\n  1fn:\n    lang: go\n    handler: ./api\n", nil},
 }

@@ -15,6 +15,8 @@ func FuzzParse(f *testing.F) {
 		"functions:\n  api: &a\n    lang: go\n    handler: ./a\n  b:\n    <<: *a\n",
 		"functions:\n  api:\n    lang: go\n   handler: ./api\n",
 		"functions:\n  API:\n    handler: ../x\n",
+		"x-common: &c\n  exec_timeout: 10s\nfunctions:\n  api:\n    <<: *c\n    lang: go@0.9.0\n    handler: ./api\n    timeout: 1\n",
+		"functions:\n  cron:\n    image: functions/nodeinfo:latest\n  old:\n    lang: dockerfile\n    image: x\n    skip_build: true\n",
 		"${",
 		"a: &a [*a]\n",
 	} {
@@ -35,6 +37,13 @@ func FuzzParse(f *testing.F) {
 		for name, fn := range s.Functions {
 			if !ValidName(name) || fn.Name != name {
 				t.Fatalf("function %q accepted with name %q", name, fn.Name)
+			}
+			if fn.Prebuilt {
+				// Deployed from its image; the handler is not read.
+				if fn.Image == "" || strings.ContainsAny(fn.Image, " \n\x00") {
+					t.Fatalf("function %q to deploy from its image accepted with image %q", name, fn.Image)
+				}
+				continue
 			}
 			if fn.Lang == "" || fn.Handler == "" {
 				t.Fatalf("function %q accepted without lang or handler", name)

@@ -33,9 +33,11 @@ func LoadDir(ctx context.Context, dir, name string, lookup Lookup) (*Stack, erro
 
 // Load reads the stack file name (DefaultFile when empty; AltFile in place
 // of DefaultFile when that is absent) from fsys, the repository's tree, parses it as
-// Parse does, checks that every handler is a folder of the repository,
-// and merges each function's environment files into its Environment, in
-// order, with the inline environment winning.
+// Parse does, checks that every handler of a function to build is a
+// folder of the repository, and merges each function's environment files
+// into its Environment: the inline environment first, then each file in
+// order, each overriding what came before, as faas-cli merges them.
+// The stack's Warnings name the file each is about.
 //
 // fsys must not follow symbolic links out of the repository; LoadDir
 // takes care of that. Problems with the file are returned as an *Error
@@ -48,9 +50,9 @@ func Load(ctx context.Context, fsys fs.FS, name string, lookup Lookup) (*Stack, 
 	if err != nil {
 		return nil, err
 	}
-	s, idx, ps := parse(data, lookup, path.Dir(name))
+	s, idx, ps, ws := parse(data, lookup, path.Dir(name))
 	if s == nil {
-		return nil, ps.err(name)
+		return nil, refusal(ps, ws, name)
 	}
 	s.File = name
 
@@ -60,29 +62,42 @@ func Load(ctx context.Context, fsys fs.FS, name string, lookup Lookup) (*Stack, 
 			return nil, err
 		}
 		fn := s.Functions[fnName]
-		checkHandler(fsys, s, idx, fn, &ps)
-		env := map[string]string{}
+		if !fn.Prebuilt {
+			checkHandler(fsys, s, idx, fn, &ps)
+		}
+		env := maps.Clone(fn.Environment)
 		for _, f := range fn.EnvironmentFile {
 			p := s.Path(f)
 			vars, ok := envFiles[p]
 			if !ok {
-				vars, ok = readEnvFile(fsys, p, f, idx.fieldLine(fnName, "environment_file"), fnName, &ps)
+				vars, ok = readEnvFile(fsys, p, f, idx.fieldLine(fnName, "environment_file"), fnName, &ps, &ws)
 				if !ok {
 					continue
 				}
 				envFiles[p] = vars
 			}
+			if env == nil {
+				env = map[string]string{}
+			}
+			// As faas-cli 0.18.12 merges them (commands/deploy.go:
+			// compileEnvironment calls util.MergeMap(function.Environment,
+			// readFiles(function.EnvironmentFile)), whose overlay, the
+			// files, wins; readFiles copies each file over the ones
+			// before it; generate.go and local_run.go do the same).
 			maps.Copy(env, vars)
 		}
-		maps.Copy(env, fn.Environment)
-		if len(fn.EnvironmentFile) > 0 || fn.Environment != nil {
-			fn.Environment = env
-		}
+		fn.Environment = env
 		s.Functions[fnName] = fn
 	}
-	if err := ps.err(name); err != nil {
-		return nil, err
+	if len(ps) > 0 {
+		return nil, refusal(ps, ws, name)
 	}
+	for i := range ws {
+		if ws[i].File == "" {
+			ws[i].File = name
+		}
+	}
+	s.Warnings = ws.list()
 	return s, nil
 }
 
@@ -151,7 +166,10 @@ type envFile struct {
 	Environment map[string]string `yaml:"environment"`
 }
 
-func readEnvFile(fsys fs.FS, p, written string, line int, fn string, ps *problems) (map[string]string, bool) {
+// readEnvFile reads the environment file p, written so in the stack file
+// at line of function fn. Its unknown fields are warnings, as faas-cli
+// ignores them.
+func readEnvFile(fsys fs.FS, p, written string, line int, fn string, ps *problems, ws *warnings) (map[string]string, bool) {
 	data, err := regular.ReadFile(fsys, p, MaxSize)
 	switch {
 	case errors.Is(err, fs.ErrNotExist):
@@ -176,10 +194,17 @@ func readEnvFile(fsys fs.FS, p, written string, line int, fn string, ps *problem
 	}
 	var ef envFile
 	if err := strictDecode(data, &ef); err != nil && !errors.Is(err, io.EOF) {
-		for _, p := range yamlProblems(err, nil) {
-			ps.add(line, fn, "environment_file %q: %s", written, p.format(""))
+		eps, ews := yamlProblems(err, nil)
+		for _, w := range ews {
+			w.File = p
+			ws.add(w)
 		}
-		return nil, false
+		for _, ep := range eps {
+			ps.add(line, fn, "environment_file %q: %s", written, ep.format(""))
+		}
+		if len(eps) > 0 {
+			return nil, false
+		}
 	}
 	ok := true
 	for _, k := range slices.Sorted(maps.Keys(ef.Environment)) {

@@ -95,8 +95,10 @@ func TestLoadMergesEnvironmentFiles(t *testing.T) {
 	if err != nil {
 		t.Fatalf("Load: %v", err)
 	}
+	// The files override the inline environment, each file the ones
+	// before it, as faas-cli merges them.
 	want := map[string]map[string]string{
-		"api":    {"A": "from-a", "B": "from-b", "C": "inline", "PORT": "8080"},
+		"api":    {"A": "from-a", "B": "from-b", "C": "from-b", "PORT": "8080"},
 		"worker": {"A": "from-a", "B": "from-a", "C": "from-a", "PORT": "8080"},
 		"plain":  nil,
 	}
@@ -124,11 +126,6 @@ func TestLoadProblems(t *testing.T) {
 			"stack.yml": file(apiStack + "    environment_file:\n      - nope.yml\n"),
 			"api":       dir(),
 		}, []string{`stack.yml:5: function "api": environment_file "nope.yml" does not exist`}},
-		{"environment file with a typo", fstest.MapFS{
-			"stack.yml": file(apiStack + "    environment_file:\n      - env.yml\n"),
-			"api":       dir(),
-			"env.yml":   file("enviroment:\n  A: b\n"),
-		}, []string{`stack.yml:5: function "api": environment_file "env.yml": line 1: unknown field "enviroment"`}},
 		{"environment file not YAML", fstest.MapFS{
 			"stack.yml": file(apiStack + "    environment_file:\n      - env.yml\n"),
 			"api":       dir(),
@@ -136,7 +133,15 @@ func TestLoadProblems(t *testing.T) {
 		}, []string{`stack.yml:5: function "api": environment_file "env.yml": line 2: invalid YAML: did not find expected node content`}},
 		{"parse problems carry the file name", fstest.MapFS{
 			"stack.yml": file("functions:\n  api:\n    lang: go\n    handle: ./api\n"),
-		}, []string{`stack.yml:4: function "api": unknown field "handle"`}},
+		}, []string{
+			`stack.yml:2: function "api": "handler" is missing: give the folder of the function's code, e.g. "handler: ./api"`,
+			`stack.yml:4: function "api": unknown field "handle" is ignored: did you mean "handler"?`}},
+		{"a refused function's unknown fields are listed, its environment file's are not", fstest.MapFS{
+			"stack.yml": file("functions:\n  api:\n    lang: go\n    handler: ./nope\n    memory: 1\n    environment_file: [env.yml]\n"),
+			"env.yml":   file("enviroment:\n  A: b\n"),
+		}, []string{
+			`stack.yml:4: function "api": handler "./nope" does not exist`,
+			`stack.yml:5: function "api": unknown field "memory" is ignored`}},
 		{"all problems of all functions", fstest.MapFS{
 			"stack.yml": file("functions:\n  b:\n    lang: go\n    handler: ./b\n  a:\n    lang: go\n    handler: ./a\n    environment_file: [x.yml]\n"),
 		}, []string{

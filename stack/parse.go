@@ -21,44 +21,65 @@ const maxSubstituted = 4 * MaxSize
 
 // Parse reads a stack file from data. It first substitutes ${VAR} and
 // ${VAR:-default} with lookup, as faas-cli does, then decodes the YAML
-// strictly and checks every function. Paths are checked as relative to
-// the repository root; environment files are neither read nor merged (Load
-// does that). A returned error is an *Error listing every problem.
+// and checks every function. Fields the file has and a stack file does
+// not are ignored, as faas-cli ignores them, and listed in the stack's
+// Warnings. Paths are checked as relative to the repository root;
+// environment files are neither read nor merged (Load does that). A
+// returned error is an *Error listing every problem.
 func Parse(data []byte, lookup Lookup) (*Stack, error) {
-	s, _, ps := parse(data, lookup, ".")
-	if err := ps.err(""); err != nil {
-		return nil, err
+	s, _, ps, ws := parse(data, lookup, ".")
+	if s == nil {
+		return nil, refusal(ps, ws, "")
 	}
+	s.Warnings = ws.list()
 	return s, nil
 }
 
 // parse is Parse for a stack file in directory dir of the repository. It
-// returns the stack only when there are no problems.
-func parse(data []byte, lookup Lookup, dir string) (*Stack, *index, problems) {
+// returns the stack only when there are no problems, and the warnings
+// either way.
+func parse(data []byte, lookup Lookup, dir string) (*Stack, *index, problems, warnings) {
 	var ps problems
 	if len(data) > MaxSize {
 		ps.add(0, "", "the file is larger than %d bytes", MaxSize)
-		return nil, nil, ps
+		return nil, nil, ps, nil
 	}
 	text, err := substitute(string(data), lookup)
 	if err != nil {
 		ps.add(0, "", "variable substitution: %v", err)
-		return nil, nil, ps
+		return nil, nil, ps, nil
 	}
 	if len(text) > maxSubstituted {
 		ps.add(0, "", "after variable substitution the file is larger than %d bytes", maxSubstituted)
-		return nil, nil, ps
+		return nil, nil, ps, nil
 	}
-	s, idx, ps := decode([]byte(text))
+	s, idx, ps, ws := decode([]byte(text))
 	if s == nil {
-		return nil, nil, ps
+		return nil, nil, ps, ws
 	}
 	s.Dir = dir
-	validate(s, idx, &ps)
+	validate(s, idx, &ps, &ws)
 	if len(ps) > 0 {
-		return nil, nil, ps
+		return nil, nil, ps, ws
 	}
-	return s, idx, nil
+	return s, idx, nil, ws
+}
+
+// refusal is the error of a stack file refused for ps. The unknown fields
+// of the functions refused, and of the file when the file itself is, are
+// listed with the problems: a misspelt field is the likeliest reason a
+// field is missing ("handlr" for "handler").
+func refusal(ps problems, ws warnings, file string) error {
+	refused := map[string]bool{}
+	for _, p := range ps {
+		refused[p.Function] = true
+	}
+	for _, w := range ws.sorted() {
+		if w.File == "" && refused[w.Function] {
+			ps.add(w.Line, w.Function, "%s", w.Msg)
+		}
+	}
+	return ps.err(file)
 }
 
 // substitute expands variables the way github.com/drone/envsubst does for
@@ -84,8 +105,8 @@ func substitute(text string, lookup Lookup) (out string, err error) {
 }
 
 // decode parses text into a Stack, returning nil and the problems when the
-// YAML cannot be read at all.
-func decode(text []byte) (s *Stack, idx *index, ps problems) {
+// YAML cannot be read at all, and the unknown fields as warnings.
+func decode(text []byte) (s *Stack, idx *index, ps problems, ws warnings) {
 	defer func() {
 		if r := recover(); r != nil {
 			s, idx = nil, nil
@@ -95,15 +116,15 @@ func decode(text []byte) (s *Stack, idx *index, ps problems) {
 	var doc yaml.Node
 	if err := unmarshalSafe(text, &doc); err != nil {
 		ps = append(ps, syntaxProblem(text, err))
-		return nil, nil, ps
+		return nil, nil, ps, nil
 	}
 	if len(doc.Content) == 0 {
 		ps.add(0, "", "the file is empty")
-		return nil, nil, ps
+		return nil, nil, ps, nil
 	}
 	// Before decoding, which would expand the aliases.
 	if p, ok := checkAliases(&doc); !ok {
-		return nil, nil, append(ps, p)
+		return nil, nil, append(ps, p), nil
 	}
 	idx = newIndex(&doc)
 
@@ -111,16 +132,21 @@ func decode(text []byte) (s *Stack, idx *index, ps problems) {
 	if err := strictDecode(text, s); err != nil {
 		if errors.Is(err, io.EOF) {
 			ps.add(0, "", "the file is empty")
-		} else {
-			ps = append(ps, yamlProblems(err, idx)...)
+			return nil, nil, ps, nil
 		}
-		return nil, nil, ps
+		// yaml.v3 decodes everything it knows before it reports what it
+		// does not: a stack with only unknown fields is complete.
+		ps, ws = yamlProblems(err, idx)
+		if len(ps) > 0 {
+			return nil, nil, ps, ws
+		}
 	}
-	return s, idx, ps
+	return s, idx, nil, ws
 }
 
-// strictDecode decodes the first YAML document of text into v, refusing
-// fields v does not have.
+// strictDecode decodes the first YAML document of text into v, reporting
+// the fields v does not have (in a *yaml.TypeError, after decoding all
+// the others), so that they can be warned about.
 func strictDecode(text []byte, v any) (err error) {
 	defer func() {
 		// yaml.v3 has panicked on crafted input before; such input is a

@@ -198,13 +198,27 @@ func TestParseInvalid(t *testing.T) {
 		{"handler climbing out", fn("    lang: go\n    handler: ./a/../../b\n"), []string{`line 4: function "api": handler "./a/../../b" is outside the repository: use a path relative to the stack file`}},
 		{"build secret id not a file name", fn("    lang: go\n    handler: ./api\n    build_secrets:\n      ../npm: ./npm.txt\n"), []string{`line 5: function "api": build secret "../npm": use at most 128 letters, digits, '.', '_' and '-', starting with a letter or digit`}},
 		{"environment file outside", fn("    lang: go\n    handler: ./api\n    environment_file:\n      - /etc/env.yml\n"), []string{`line 5: function "api": environment_file "/etc/env.yml" is outside the repository: use a path relative to the stack file`}},
-		{"uppercase name", "functions:\n  API:\n    lang: go\n    handler: ./api\n", []string{`line 2: function "API": invalid function name: use at most 63 lowercase letters, digits and '-', starting and ending with a letter or digit`}},
-		{"underscore name", "functions:\n  my_fn:\n    lang: go\n    handler: ./api\n", []string{`line 2: function "my_fn": invalid function name: use at most 63 lowercase letters, digits and '-', starting and ending with a letter or digit`}},
-		{"leading dash", "functions:\n  -fn:\n    lang: go\n    handler: ./api\n", []string{`line 2: function "-fn": invalid function name: use at most 63 lowercase letters, digits and '-', starting and ending with a letter or digit`}},
-		{"name too long", "functions:\n  " + strings.Repeat("a", 64) + ":\n    lang: go\n    handler: ./api\n", []string{`line 2: function "` + strings.Repeat("a", 64) + `": invalid function name: use at most 63 lowercase letters, digits and '-', starting and ending with a letter or digit`}},
-		{"unknown function field", fn("    lnag: go\n    handler: ./api\n"), []string{`line 3: function "api": unknown field "lnag"`}},
-		{"unknown top-level field", "functons:\n  api:\n    lang: go\n", []string{`line 1: unknown field "functons"`}},
-		{"unknown limit", fn("    lang: go\n    handler: ./api\n    limits:\n      gpu: 1\n"), []string{`line 6: function "api": unknown field "gpu"`}},
+		{"uppercase name", "functions:\n  API:\n    lang: go\n    handler: ./api\n", []string{`line 2: function "API": ` + invalidName + `, such as "api"`}},
+		{"underscore name", "functions:\n  my_fn:\n    lang: go\n    handler: ./api\n", []string{`line 2: function "my_fn": ` + invalidName + `, such as "my-fn"`}},
+		{"leading dash", "functions:\n  -fn:\n    lang: go\n    handler: ./api\n", []string{`line 2: function "-fn": ` + invalidName + `, such as "fn"`}},
+		{"name too long", "functions:\n  " + strings.Repeat("a", 64) + ":\n    lang: go\n    handler: ./api\n", []string{`line 2: function "` + strings.Repeat("a", 64) + `": ` + invalidName + `, such as "` + strings.Repeat("a", 63) + `"`}},
+		// Unknown fields are ignored, but a refused function lists its
+		// own: a misspelt field is why another one is missing.
+		{"misspelt lang", fn("    lnag: go\n    handler: ./api\n"), []string{
+			`line 2: function "api": "lang" is missing: name the template to build with, e.g. "lang: go" or "lang: dockerfile"`,
+			`line 3: function "api": unknown field "lnag" is ignored: did you mean "lang"?`}},
+		{"misspelt functions", "functons:\n  api:\n    lang: go\n", []string{
+			`no functions: the file needs a "functions" map with at least one function`,
+			`line 1: unknown field "functons" is ignored: did you mean "functions"?`}},
+		{"another function's unknown field is not listed", "functions:\n  api:\n    lang: go\n  ok:\n    lang: go\n    handler: ./ok\n    handlr: x\n",
+			[]string{`line 2: function "api": "handler" is missing: give the folder of the function's code, e.g. "handler: ./api"`}},
+		{"lang with an empty ref", fn("    lang: go@\n    handler: ./api\n"), []string{`line 3: function "api": lang "go@": name the template's ref after "@", e.g. "go@0.9.0", or leave the "@" out`}},
+		{"lang with a ref climbing out", fn("    lang: go@../../x\n    handler: ./api\n"), []string{`line 3: function "api": lang "go@../../x": "../../x" is not a tag, branch or commit of the template's repository`}},
+		{"lang with a ref and no name", fn("    lang: \"@0.9.0\"\n    handler: ./api\n"), []string{`line 3: function "api": lang "@0.9.0" is not a template name`}},
+		{"lang with two refs", fn("    lang: go@1@2\n    handler: ./api\n"), []string{`line 3: function "api": lang "go@1@2": "1@2" is not a tag, branch or commit of the template's repository`}},
+		{"skip_build without an image", fn("    lang: go\n    handler: ./api\n    skip_build: true\n"), []string{`line 5: function "api": skip_build is true, so the function is deployed from its image, and "image" is missing: name the image to deploy, e.g. "image: ghcr.io/me/api:1.0"`}},
+		{"image with a space", fn("    image: \"ghcr.io/me/api:1.0 --privileged\"\n"), []string{`line 3: function "api": image "ghcr.io/me/api:1.0 --privileged": an image reference is one word of printable text`}},
+		{"image with a newline", fn("    image: \"ghcr.io/me/api\\n\"\n"), []string{`line 3: function "api": image "ghcr.io/me/api\n": an image reference is one word of printable text`}},
 		{"list for a map value", fn("    lang: go\n    handler: ./api\n    environment:\n      A: [1, 2]\n"), []string{`line 6: function "api": environment: expected a string, found a list`}},
 		{"string for a list", fn("    lang: go\n    handler: ./api\n    secrets: db\n"), []string{`line 5: function "api": secrets: expected a list of strings, found the string "db"`}},
 		{"not a boolean", fn("    lang: go\n    handler: ./api\n    readonly_root_filesystem: maybe\n"), []string{`line 5: function "api": readonly_root_filesystem: expected true or false, found the string "maybe"`}},
@@ -217,7 +231,7 @@ func TestParseInvalid(t *testing.T) {
 		{"tab indentation", "functions:\n\tapi:\n", []string{"line 2: invalid YAML: found character that cannot start any token"}},
 		{"unclosed variable", fn("    lang: go\n    handler: ./${DIR\n"), []string{"variable substitution: missing closing brace"}},
 		{"every problem at once", "functions:\n  B:\n    lang: go\n  a:\n    handler: /x\n", []string{
-			`line 2: function "B": invalid function name: use at most 63 lowercase letters, digits and '-', starting and ending with a letter or digit`,
+			`line 2: function "B": ` + invalidName + `, such as "b"`,
 			`line 2: function "B": "handler" is missing: give the folder of the function's code, e.g. "handler: ./B"`,
 			`line 4: function "a": "lang" is missing: name the template to build with, e.g. "lang: go" or "lang: dockerfile"`,
 			`line 5: function "a": handler "/x" is outside the repository: use a path relative to the stack file`,
@@ -264,14 +278,14 @@ func TestParseListsAtMostSomeProblems(t *testing.T) {
 	var b strings.Builder
 	b.WriteString("functions:\n")
 	for i := range 100 {
-		fmt.Fprintf(&b, "  f%03d:\n    lang: go\n    handler: ./f\n    handlr: x\n", i)
+		fmt.Fprintf(&b, "  f%03d:\n    lang: go\n    handler: /f\n", i)
 	}
 	_, err := Parse([]byte(b.String()), nil)
 	if err == nil {
-		t.Fatal("Parse accepted unknown fields")
+		t.Fatal("Parse accepted handlers out of the repository")
 	}
 	lines := strings.Split(err.Error(), "\n")
-	if len(lines) != maxProblems+1 || lines[0] != `line 5: function "f000": unknown field "handlr"` || lines[maxProblems] != "and 70 more problems" {
+	if len(lines) != maxProblems+1 || lines[0] != `line 4: function "f000": handler "/f" is outside the repository: use a path relative to the stack file` || lines[maxProblems] != "and 70 more problems" {
 		t.Errorf("error has %d lines: first %q, last %q", len(lines), lines[0], lines[len(lines)-1])
 	}
 }
@@ -288,7 +302,7 @@ func BenchmarkParseLargest(b *testing.B) {
 	b.ResetTimer()
 	for range b.N {
 		if _, err := Parse(data, nil); err == nil {
-			b.Fatal("Parse accepted unknown fields")
+			b.Fatal("Parse accepted functions without a handler")
 		}
 	}
 }

@@ -31,6 +31,11 @@ type Stack struct {
 	// relative to. Parse leaves File empty and Dir ".".
 	File string `yaml:"-"`
 	Dir  string `yaml:"-"`
+
+	// Warnings are what the files say that is ignored, as faas-cli
+	// ignores it (unknown fields, most of all), by file and line. The
+	// stack is used all the same; they are for the build's log.
+	Warnings []Warning `yaml:"-"`
 }
 
 // Provider is the stack file's provider section. It is kept for
@@ -59,9 +64,21 @@ type Function struct {
 	// Name is the function's key in the functions map.
 	Name string `yaml:"-"`
 
+	// Lang is the template's name. A lang pinned to a ref of its
+	// template repository, as faas-cli writes "golang-middleware@0.9.0",
+	// is split: Lang is the name and LangRef the ref; LangRef is empty
+	// when the lang is not pinned.
 	Lang    string `yaml:"lang"`
+	LangRef string `yaml:"-"`
 	Handler string `yaml:"handler"`
-	Image   string `yaml:"image"`
+	// Image is the stack file's image reference. The service names the
+	// images it builds itself; Image is what a Prebuilt function deploys.
+	Image string `yaml:"image"`
+	// Prebuilt says the function is not built but deployed from Image as
+	// it is: it has no lang, or skip_build is true. faas-cli builds
+	// neither (it says "Please provide a valid language" of the first)
+	// and deploys both from their image. Handler is not read.
+	Prebuilt bool `yaml:"-"`
 	// FProcess overrides the template's fprocess.
 	FProcess string `yaml:"fprocess"`
 
@@ -73,7 +90,8 @@ type Function struct {
 	RegistryAuth string            `yaml:"registry_auth"`
 
 	// Environment holds the inline environment; after Load it also holds
-	// the environment files' variables, which the inline ones override.
+	// the environment files' variables, which override the inline ones
+	// (later files overriding earlier ones), as faas-cli merges them.
 	Environment     map[string]string `yaml:"environment"`
 	EnvironmentFile []string          `yaml:"environment_file"`
 

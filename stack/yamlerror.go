@@ -12,7 +12,7 @@ import (
 
 var (
 	lineRe    = regexp.MustCompile(`^line (\d+): (.*)$`)
-	unknownRe = regexp.MustCompile(`^field (\S+) not found in type \S+$`)
+	unknownRe = regexp.MustCompile(`^field (.*) not found in type (\S+)$`)
 	typeRe    = regexp.MustCompile("^cannot unmarshal !!(\\w+)(?: `(.*)`)? into (.+)$")
 )
 
@@ -22,7 +22,7 @@ var (
 // prefix of the file that fails with the same message is found by
 // bisection instead.
 func syntaxProblem(text []byte, err error) Problem {
-	p := yamlProblems(err, nil)[0]
+	p := firstProblem(err)
 	var ends []int // ends[k] is the length of the first k+1 lines
 	for i, c := range text {
 		if c == '\n' {
@@ -35,7 +35,7 @@ func syntaxProblem(text []byte, err error) Problem {
 	same := func(k int) bool {
 		var n yaml.Node
 		err := unmarshalSafe(text[:ends[k]], &n)
-		return err != nil && yamlProblems(err, nil)[0].Msg == p.Msg
+		return err != nil && firstProblem(err).Msg == p.Msg
 	}
 	lo, hi := 0, len(ends)-1
 	if !same(hi) {
@@ -64,10 +64,22 @@ func unmarshalSafe(text []byte, v any) (err error) {
 	return yaml.Unmarshal(text, v)
 }
 
+// firstProblem is the first problem of a syntax error, which yaml.v3
+// reports one of.
+func firstProblem(err error) Problem {
+	if ps, _ := yamlProblems(err, nil); len(ps) > 0 {
+		return ps[0]
+	}
+	return Problem{Msg: err.Error()}
+}
+
 // yamlProblems turns a yaml.v3 error into problems that name the line, the
-// function and the field, in the stack file's terms rather than Go's.
-func yamlProblems(err error, idx *index) problems {
+// function and the field, in the stack file's terms rather than Go's. The
+// decoder is strict so that it names unknown fields; faas-cli's is not, so
+// those are warnings, not problems.
+func yamlProblems(err error, idx *index) (problems, warnings) {
 	var ps problems
+	var ws warnings
 	var te *yaml.TypeError
 	if !errors.As(err, &te) {
 		msg := strings.TrimPrefix(err.Error(), "yaml: ")
@@ -77,7 +89,7 @@ func yamlProblems(err error, idx *index) problems {
 			msg = m[2]
 		}
 		ps.add(line, "", "invalid YAML: %s", msg)
-		return ps
+		return ps, nil
 	}
 	for _, e := range te.Errors {
 		m := lineRe.FindStringSubmatch(e)
@@ -89,7 +101,7 @@ func yamlProblems(err error, idx *index) problems {
 		msg := m[2]
 		fn, field := idx.at(line)
 		if u := unknownRe.FindStringSubmatch(msg); u != nil {
-			ps.add(line, fn, "unknown field %q", u[1])
+			ws.add(unknownField(line, fn, field, u[1], u[2]))
 			continue
 		}
 		if t := typeRe.FindStringSubmatch(msg); t != nil {
@@ -103,7 +115,7 @@ func yamlProblems(err error, idx *index) problems {
 		}
 		ps.add(line, fn, "%s", msg)
 	}
-	return ps
+	return ps, ws
 }
 
 func goTypeName(t string) string {

@@ -1,6 +1,8 @@
 package template
 
 import (
+	"github.com/ofcbuild/ofc/internal/suggest"
+
 	"fmt"
 	"strings"
 )
@@ -63,7 +65,7 @@ func nearest(lang string, avail []string) string {
 	}
 	bestDist := len(l)/3 + 1
 	for _, a := range avail {
-		if d := distance(l, a); d < bestDist {
+		if d := suggest.Distance(l, a); d < bestDist {
 			best, bestDist = a, d
 		}
 	}
@@ -89,25 +91,4 @@ func commonPrefix(a, b string) int {
 		n++
 	}
 	return n
-}
-
-// distance is the Levenshtein distance between a and b.
-func distance(a, b string) int {
-	prev := make([]int, len(b)+1)
-	cur := make([]int, len(b)+1)
-	for j := range prev {
-		prev[j] = j
-	}
-	for i := 1; i <= len(a); i++ {
-		cur[0] = i
-		for j := 1; j <= len(b); j++ {
-			cost := 1
-			if a[i-1] == b[j-1] {
-				cost = 0
-			}
-			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
-		}
-		prev, cur = cur, prev
-	}
-	return prev[len(b)]
 }
