@@ -65,13 +65,23 @@ type Source interface {
 	Fetch(ctx context.Context, ev Event, dir string) error
 }
 
+// Plan is what a Planner made of a stack file.
+type Plan struct {
+	// Functions are the stack's functions, sorted by name.
+	Functions []FunctionSpec
+	// Warnings are what the stack file says that is ignored, each naming
+	// its file and line ("stack.yml:7: function \"api\": unknown field
+	// \"read_timeout\" is ignored"), for the build's log.
+	Warnings []string
+}
+
 // Planner reads the stack file of a fetched tree and plans one
 // FunctionSpec per function, with its build context prepared under workDir.
 //
 // An error is the user's (a broken or missing stack file, an unknown
 // template) and is shown to the user as is.
 type Planner interface {
-	Plan(ctx context.Context, ev Event, srcDir, workDir string) ([]FunctionSpec, error)
+	Plan(ctx context.Context, ev Event, srcDir, workDir string) (Plan, error)
 }
 
 // ImageBuilder builds a function's image and pushes it to spec.Image.

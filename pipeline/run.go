@@ -45,7 +45,7 @@ func (r *Runner) run(ctx context.Context, log *slog.Logger, req BuildRequest) er
 		return r.finish(ctx, log, ev, id, Failure, StepClone, err.Error())
 	}
 
-	specs, err := r.cfg.Planner.Plan(ctx, ev, src, work)
+	plan, err := r.cfg.Planner.Plan(ctx, ev, src, work)
 	if err != nil {
 		r.line(ctx, id, "", StepStack, "error: "+err.Error())
 		if err := retryable(ctx, err); err != nil {
@@ -53,6 +53,10 @@ func (r *Runner) run(ctx context.Context, log *slog.Logger, req BuildRequest) er
 		}
 		return r.finish(ctx, log, ev, id, Failure, StepStack, err.Error())
 	}
+	for _, w := range plan.Warnings {
+		r.line(ctx, id, "", StepStack, "warning: "+w)
+	}
+	specs := plan.Functions
 	r.line(ctx, id, "", StepStack, fmt.Sprintf("functions (%d): %s", len(specs), specNames(specs)))
 
 	fbs := make([]FunctionBuild, len(specs))

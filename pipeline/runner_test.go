@@ -79,7 +79,10 @@ func (f fetchFunc) Fetch(ctx context.Context, ev Event, dir string) error { retu
 
 type planFunc func() ([]FunctionSpec, error)
 
-func (f planFunc) Plan(context.Context, Event, string, string) ([]FunctionSpec, error) { return f() }
+func (f planFunc) Plan(context.Context, Event, string, string) (Plan, error) {
+	specs, err := f()
+	return Plan{Functions: specs}, err
+}
 
 type buildFunc func(FunctionSpec) (string, error)
 

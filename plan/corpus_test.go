@@ -118,7 +118,7 @@ func TestCorpusPaths(t *testing.T) {
 			}
 			cfg := c.cfg
 			cfg.ImageRef = localRef
-			specs, err := New(cfg).Plan(context.Background(), event(), repo, t.TempDir())
+			specs, err := specsOf(New(cfg).Plan(context.Background(), event(), repo, t.TempDir()))
 			if c.err != "" {
 				if err == nil || err.Error() != c.err || pipeline.IsTransient(err) {
 					t.Fatalf("err = %v\nwant  %s", err, c.err)

@@ -74,17 +74,30 @@ func New(cfg Config) *Planner {
 // does not exist`), and planning goes on with the others. An error is the
 // user's stack file's, except that one wrapped in pipeline.Transient
 // means the build was cut short (ctx ended) and may be tried again.
-func (p *Planner) Plan(ctx context.Context, ev pipeline.Event, srcDir, workDir string) ([]pipeline.FunctionSpec, error) {
+func (p *Planner) Plan(ctx context.Context, ev pipeline.Event, srcDir, workDir string) (pipeline.Plan, error) {
 	if p.cfg.ImageRef == nil {
-		return nil, errors.New("plan: no registry configured")
+		return pipeline.Plan{}, errors.New("plan: no registry configured")
 	}
 	if ev.Commit == "" {
-		return nil, fmt.Errorf("plan %s: the event names no commit", ev.Repo.FullName())
+		return pipeline.Plan{}, fmt.Errorf("plan %s: the event names no commit", ev.Repo.FullName())
 	}
 	s, err := stack.LoadDir(ctx, srcDir, p.stackFile(ev.Repo), p.cfg.Lookup)
 	if err != nil {
-		return nil, interrupted(ctx, err)
+		return pipeline.Plan{}, interrupted(ctx, err)
 	}
+	specs, err := p.functions(ctx, ev, s, srcDir, workDir)
+	if err != nil {
+		return pipeline.Plan{}, err
+	}
+	warnings := make([]string, len(s.Warnings))
+	for i, w := range s.Warnings {
+		warnings[i] = w.String()
+	}
+	return pipeline.Plan{Functions: specs, Warnings: warnings}, nil
+}
+
+// functions plans each of s's functions, in the order of their names.
+func (p *Planner) functions(ctx context.Context, ev pipeline.Event, s *stack.Stack, srcDir, workDir string) ([]pipeline.FunctionSpec, error) {
 	specs := make([]pipeline.FunctionSpec, 0, len(s.Functions))
 	for _, name := range s.Names() {
 		fn := s.Functions[name]

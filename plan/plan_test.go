@@ -113,7 +113,7 @@ func TestPlan(t *testing.T) {
 		}
 		return "", false
 	}})
-	specs, err := p.Plan(context.Background(), event(), repo, work)
+	specs, err := specsOf(p.Plan(context.Background(), event(), repo, work))
 	if err != nil {
 		t.Fatalf("Plan: %v", err)
 	}
@@ -169,7 +169,7 @@ func TestPlanImageRefHook(t *testing.T) {
 	p := New(Config{ImageRef: func(owner, repo, fn, commit string) string {
 		return strings.Join([]string{"reg", owner, repo, fn, commit}, "|")
 	}})
-	specs, err := p.Plan(context.Background(), event(), repo, t.TempDir())
+	specs, err := specsOf(p.Plan(context.Background(), event(), repo, t.TempDir()))
 	if err != nil {
 		t.Fatalf("Plan: %v", err)
 	}
@@ -183,7 +183,7 @@ func TestPlanImageRefHook(t *testing.T) {
 	// A tag's build pushes the image under the tag's name too.
 	ev := event()
 	ev.Kind, ev.Ref, ev.Branch, ev.Tag = pipeline.Tag, "refs/tags/v1.2.0", "", "v1.2.0"
-	specs, err = p.Plan(context.Background(), ev, repo, t.TempDir())
+	specs, err = specsOf(p.Plan(context.Background(), ev, repo, t.TempDir()))
 	if err != nil {
 		t.Fatalf("Plan of a tag: %v", err)
 	}
@@ -202,7 +202,7 @@ func TestPlanPreviewOfABranch(t *testing.T) {
 	})
 	ev := event()
 	ev.Ref, ev.Branch, ev.PullRequest = "refs/heads/feature/Fix it", "feature/Fix it", 7
-	specs, err := New(Config{ImageRef: localRef}).Plan(context.Background(), ev, repo, t.TempDir())
+	specs, err := specsOf(New(Config{ImageRef: localRef}).Plan(context.Background(), ev, repo, t.TempDir()))
 	if err != nil {
 		t.Fatalf("Plan: %v", err)
 	}
@@ -264,7 +264,7 @@ func TestPlanErrors(t *testing.T) {
 			if tt.ev != nil {
 				tt.ev(&ev)
 			}
-			_, err := New(cfg).Plan(context.Background(), ev, repo, t.TempDir())
+			_, err := specsOf(New(cfg).Plan(context.Background(), ev, repo, t.TempDir()))
 			if err == nil || err.Error() != tt.want {
 				t.Fatalf("err = %v\nwant  %s", err, tt.want)
 			}
@@ -282,7 +282,7 @@ func TestPlanCancelledIsTransient(t *testing.T) {
 	})
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
-	_, err := New(Config{ImageRef: localRef}).Plan(ctx, event(), repo, t.TempDir())
+	_, err := specsOf(New(Config{ImageRef: localRef}).Plan(ctx, event(), repo, t.TempDir()))
 	if !pipeline.IsTransient(err) || !errors.Is(err, context.Canceled) {
 		t.Fatalf("err = %v, want a transient context.Canceled", err)
 	}
@@ -294,7 +294,7 @@ func TestPlanStackFileInAFolder(t *testing.T) {
 		"functions/web/Dockerfile": "FROM busybox\n",
 	})
 	work := t.TempDir()
-	specs, err := New(Config{ImageRef: localRef, StackFile: "functions/stack.yml"}).Plan(context.Background(), event(), repo, work)
+	specs, err := specsOf(New(Config{ImageRef: localRef, StackFile: "functions/stack.yml"}).Plan(context.Background(), event(), repo, work))
 	if err != nil {
 		t.Fatalf("Plan: %v", err)
 	}
@@ -320,7 +320,7 @@ func TestPlanReadsTheStackFileConfiguredForTheRepository(t *testing.T) {
 	})
 	ev := event()
 	cfg := Config{ImageRef: localRef, StackFiles: map[string]string{strings.ToLower(ev.Repo.FullName()): "mobile.yml"}}
-	specs, err := New(cfg).Plan(context.Background(), ev, repo, t.TempDir())
+	specs, err := specsOf(New(cfg).Plan(context.Background(), ev, repo, t.TempDir()))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -328,7 +328,7 @@ func TestPlanReadsTheStackFileConfiguredForTheRepository(t *testing.T) {
 		t.Fatalf("planned %+v, want the function of mobile.yml", specs)
 	}
 	ev.Repo.Name = "other"
-	specs, err = New(cfg).Plan(context.Background(), ev, repo, t.TempDir())
+	specs, err = specsOf(New(cfg).Plan(context.Background(), ev, repo, t.TempDir()))
 	if err != nil || len(specs) != 1 || specs[0].Name != "web" {
 		t.Fatalf("another repository planned %+v (%v), want stack.yml's function", specs, err)
 	}
@@ -348,7 +348,7 @@ func TestPlanFunctionProblems(t *testing.T) {
 		"web/Dockerfile": "FROM busybox\n",
 		"api/handler.go": "package function\n",
 	})
-	specs, err := New(Config{ImageRef: localRef}).Plan(context.Background(), event(), repo, t.TempDir())
+	specs, err := specsOf(New(Config{ImageRef: localRef}).Plan(context.Background(), event(), repo, t.TempDir()))
 	if err != nil {
 		t.Fatalf("Plan: %v", err)
 	}
@@ -390,7 +390,7 @@ func TestPlanWatchdogsAndInstallationArgs(t *testing.T) {
 		BuildArgs: map[string]string{"GOPROXY": "https://proxy.internal", "PIP_INDEX_URL": "https://pypi.internal/simple/"},
 		Watchdogs: map[string]string{"of-watchdog": "/w/of", "classic-watchdog": "/w/classic"},
 	}
-	specs, err := New(cfg).Plan(context.Background(), event(), repo, t.TempDir())
+	specs, err := specsOf(New(cfg).Plan(context.Background(), event(), repo, t.TempDir()))
 	if err != nil {
 		t.Fatalf("Plan: %v", err)
 	}
@@ -407,3 +407,6 @@ func TestPlanWatchdogsAndInstallationArgs(t *testing.T) {
 		t.Error("planning changed the installation's build arguments")
 	}
 }
+
+// specsOf is the functions of a Plan call's result.
+func specsOf(pl pipeline.Plan, err error) ([]pipeline.FunctionSpec, error) { return pl.Functions, err }

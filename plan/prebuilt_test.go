@@ -19,7 +19,7 @@ func TestPlanPrebuiltFunctions(t *testing.T) {
 			"  hash:\n    lang: dockerfile\n    skip_build: true\n    image: ghcr.io/openfaas/alpine:latest\n    fprocess: sha512sum\n    secrets: [test1]\n",
 		"web/Dockerfile": "FROM busybox\n",
 	})
-	specs, err := New(Config{ImageRef: localRef}).Plan(context.Background(), event(), repo, t.TempDir())
+	specs, err := specsOf(New(Config{ImageRef: localRef}).Plan(context.Background(), event(), repo, t.TempDir()))
 	if err != nil {
 		t.Fatalf("Plan: %v", err)
 	}
@@ -54,7 +54,7 @@ func TestPlanPinnedTemplate(t *testing.T) {
 		"api/handler.go": "package function\n",
 		"api/go.mod":     "module handler\n",
 	})
-	specs, err := New(Config{ImageRef: localRef}).Plan(context.Background(), event(), repo, t.TempDir())
+	specs, err := specsOf(New(Config{ImageRef: localRef}).Plan(context.Background(), event(), repo, t.TempDir()))
 	if err != nil {
 		t.Fatalf("Plan: %v", err)
 	}

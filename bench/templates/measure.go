@@ -188,7 +188,7 @@ func (b *bench) buildCommit(ctx context.Context, bk *buildkit.Builder, repo, com
 		Repo: pipeline.Repo{Provider: pipeline.GitHub, Owner: owner, Name: repoName, DefaultBranch: "main"}}
 
 	start := time.Now()
-	specs, err := b.planner.Plan(ctx, ev, repo, work)
+	specs, err := specsOf(b.planner.Plan(ctx, ev, repo, work))
 	planned := time.Since(start)
 	if err != nil {
 		return build{}, err
@@ -253,3 +253,6 @@ func (b *bench) close(ctx context.Context) error {
 	errs = append(errs, os.RemoveAll(b.dir))
 	return errors.Join(errs...)
 }
+
+// specsOf is the functions of a Plan call's result.
+func specsOf(pl pipeline.Plan, err error) ([]pipeline.FunctionSpec, error) { return pl.Functions, err }
