@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"slices"
 	"strings"
 	"time"
 
@@ -98,13 +99,14 @@ func (c *Client) Deploy(ctx context.Context, spec pipeline.FunctionSpec, image s
 	if !strings.Contains(image, "@sha256:") {
 		return fmt.Errorf("%s: image %q is not pinned by digest", what, image)
 	}
-	fd := toDeployment(spec, image, c.namespace)
+	name, ns := c.address(spec.DeployName)
+	fd := toDeployment(spec, name, image, ns)
 	update := func(ctx context.Context) error { _, err := c.sdk.Update(ctx, fd); return err }
 	create := func(ctx context.Context) error { _, err := c.sdk.Deploy(ctx, fd); return err }
 
 	err := c.call(ctx, what, update)
 	if !errors.Is(err, ErrNotFound) {
-		return err
+		return c.explain(ctx, err, ns)
 	}
 	createErr := c.call(ctx, what, create)
 	if createErr == nil || pipeline.IsTransient(createErr) {
@@ -115,7 +117,26 @@ func (c *Client) Deploy(ctx context.Context, spec pipeline.FunctionSpec, image s
 	if c.call(ctx, what, update) == nil {
 		return nil
 	}
-	return createErr
+	return c.explain(ctx, createErr, ns)
+}
+
+// explain says, of a deploy the gateway refused, when the reason is a
+// namespace the gateway does not have: gateways word that refusal each
+// their own way (or answer 404 to the update and 400 to the create), and
+// the user must learn which namespaces there are.
+func (c *Client) explain(ctx context.Context, err error, ns string) error {
+	if err == nil || pipeline.IsTransient(err) || ns == "" || ns == c.namespace {
+		return err
+	}
+	var have []string
+	if c.call(ctx, "list namespaces", func(ctx context.Context) error {
+		var lerr error
+		have, lerr = c.sdk.GetNamespaces(ctx)
+		return lerr
+	}) != nil || slices.Contains(have, ns) {
+		return err
+	}
+	return fmt.Errorf("%w (the gateway has no namespace %q; it has %s)", err, ns, strings.Join(have, ", "))
 }
 
 // call runs one gateway request and turns its outcome into an error that

@@ -23,12 +23,14 @@ type Function struct {
 	CreatedAt         time.Time
 }
 
-// Get returns the gateway's view of name, or an error wrapping ErrNotFound.
+// Get returns the gateway's view of name ("<name>" or
+// "<name>.<namespace>"), or an error wrapping ErrNotFound.
 func (c *Client) Get(ctx context.Context, name string) (Function, error) {
 	var st types.FunctionStatus
 	err := c.call(ctx, "get function "+name, func(ctx context.Context) error {
 		var err error
-		st, err = c.sdk.GetFunction(ctx, name, c.namespace)
+		fn, ns := c.address(name)
+		st, err = c.sdk.GetFunction(ctx, fn, ns)
 		return err
 	})
 	if err != nil {
@@ -59,7 +61,8 @@ func (c *Client) List(ctx context.Context) ([]Function, error) {
 // there is an error wrapping ErrNotFound, which cleanups may ignore.
 func (c *Client) Delete(ctx context.Context, name string) error {
 	return c.call(ctx, "delete "+name, func(ctx context.Context) error {
-		return c.sdk.DeleteFunction(ctx, name, c.namespace)
+		fn, ns := c.address(name)
+		return c.sdk.DeleteFunction(ctx, fn, ns)
 	})
 }
 

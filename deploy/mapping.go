@@ -9,12 +9,13 @@ import (
 	"github.com/ofcbuild/ofc/pipeline"
 )
 
-// toDeployment is the gateway's request for spec running image. Maps and
-// slices are copied, so the request never shares memory with spec.
-func toDeployment(spec pipeline.FunctionSpec, image, namespace string) types.FunctionDeployment {
+// toDeployment is the gateway's request for spec running image as name
+// in namespace. Maps and slices are copied, so the request never shares
+// memory with spec.
+func toDeployment(spec pipeline.FunctionSpec, name, image, namespace string) types.FunctionDeployment {
 	d := spec.Deployment
 	return types.FunctionDeployment{
-		Service:                spec.DeployName,
+		Service:                name,
 		Image:                  image,
 		Namespace:              namespace,
 		EnvProcess:             d.EnvProcess,

@@ -69,7 +69,8 @@ func (j *Janitor) prune(ctx context.Context, removed []pipeline.Deployed) []erro
 		if err != nil {
 			return append(errs, err)
 		}
-		for _, img := range imgs {
+		// Prebuilt functions' images are not the service's to delete.
+		for _, img := range pipeline.OwnImages(imgs) {
 			if pruned[img] {
 				continue
 			}

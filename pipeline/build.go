@@ -1,6 +1,9 @@
 package pipeline
 
-import "time"
+import (
+	"strings"
+	"time"
+)
 
 // State is where a build or function build stands.
 type State string
@@ -96,10 +99,12 @@ func (f FunctionBuild) ImageByDigest() string {
 // RepositoryOf strips the tag or digest from an image reference, keeping a
 // registry host's port ("127.0.0.1:5000/a/b:t" -> "127.0.0.1:5000/a/b").
 func RepositoryOf(ref string) string {
+	// A digest holds a ':' of its own ("@sha256:..."): it goes first.
+	if at := strings.IndexByte(ref, '@'); at >= 0 {
+		ref = ref[:at]
+	}
 	for i := len(ref) - 1; i >= 0; i-- {
 		switch ref[i] {
-		case '@':
-			return RepositoryOf(ref[:i])
 		case ':':
 			return ref[:i]
 		case '/':

@@ -38,6 +38,7 @@ func (r *Runner) cleanup(ctx context.Context, log *slog.Logger, req BuildRequest
 	if err != nil {
 		return Transient(err)
 	}
+	imgs = OwnImages(imgs)
 	for _, img := range imgs {
 		if err := r.cfg.Remover.PruneImage(ctx, img); err != nil {
 			if IsTransient(err) {

@@ -7,7 +7,10 @@ import (
 
 // Deployed is what one function name runs on the gateway, as recorded.
 type Deployed struct {
-	DeployName  string
+	DeployName string
+	// Repo is the repository it was deployed from: its provider, owner
+	// and name, as Advance shows what runs. Writers need not set it.
+	Repo        Repo
 	Function    string
 	Branch      string
 	Preview     bool

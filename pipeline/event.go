@@ -8,6 +8,7 @@ package pipeline
 
 import (
 	"strconv"
+	"strings"
 	"time"
 )
 
@@ -51,6 +52,12 @@ type Repo struct {
 
 // FullName is "owner/name".
 func (r Repo) FullName() string { return r.Owner + "/" + r.Name }
+
+// Same reports whether r and o are one repository: the same forge and
+// path, compared without case as the forges compare them.
+func (r Repo) Same(o Repo) bool {
+	return r.Provider == o.Provider && strings.EqualFold(r.FullName(), o.FullName())
+}
 
 // Event is a webhook normalised across forges: everything the builder needs
 // to build one commit, and nothing forge-specific.

@@ -35,7 +35,15 @@ type lineage struct {
 // descends from is replaced. Between commits that are not related, as
 // after a force push, the push received last wins, and builds are
 // numbered in the order their pushes were received.
+//
+// A name another repository deploys is refused as the user's failure:
+// with plain names (a production function under its stack-file name) two
+// repositories may claim one name, and neither may take the other's.
 func (l *lineage) mayReplace(ctx context.Context, live *Deployed) (string, error) {
+	if live != nil && live.Repo.Name != "" && !l.ev.Repo.Same(live.Repo) {
+		return "", fmt.Errorf("the function name %q is taken: %s deploys a function of that name already, and %s cannot replace it; rename one of the two functions",
+			live.DeployName, live.Repo.FullName(), l.ev.Repo.FullName())
+	}
 	if live == nil || live.Commit == "" || live.Commit == l.ev.Commit {
 		return "", nil
 	}

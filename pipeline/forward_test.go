@@ -2,6 +2,7 @@ package pipeline
 
 import (
 	"context"
+	"strings"
 	"testing"
 )
 
@@ -47,5 +48,32 @@ func TestMayReplaceMovesOnlyForward(t *testing.T) {
 				t.Errorf("mayReplace = %q, want %q", why, c.wantRefusal)
 			}
 		})
+	}
+}
+
+// With plain names two repositories may claim one name: neither replaces
+// the other's function, and the refusal names both.
+func TestMayReplaceRefusesANameAnotherRepositoryDeploys(t *testing.T) {
+	mine := Repo{Provider: GitHub, Owner: "acme", Name: "web"}
+	l := &lineage{history: linearHistory{}, ev: Event{Repo: mine, Commit: "c2"}, buildID: 2}
+	_, err := l.mayReplace(context.Background(), &Deployed{DeployName: "back", Commit: "c1", BuildID: 1,
+		Repo: Repo{Provider: GitHub, Owner: "acme", Name: "api"}})
+	if err == nil || !strings.Contains(err.Error(), `the function name "back" is taken: acme/api deploys a function of that name already, and acme/web cannot replace it`) {
+		t.Errorf("mayReplace = %v, want a refusal naming both repositories", err)
+	}
+	if IsTransient(err) {
+		t.Error("the refusal is transient; it is the user's to fix")
+	}
+	// The same repository, written in another case, is the same.
+	_, err = l.mayReplace(context.Background(), &Deployed{DeployName: "back", Commit: "c1", BuildID: 1,
+		Repo: Repo{Provider: GitHub, Owner: "ACME", Name: "Web"}})
+	if err != nil {
+		t.Errorf("mayReplace of the repository's own function = %v", err)
+	}
+	// One path on two forges is two repositories.
+	_, err = l.mayReplace(context.Background(), &Deployed{DeployName: "back", Commit: "c1", BuildID: 1,
+		Repo: Repo{Provider: GitLab, Owner: "acme", Name: "web"}})
+	if err == nil {
+		t.Error("a GitLab repository's function was replaced by a GitHub one's")
 	}
 }

@@ -6,7 +6,9 @@ package pipeline
 type FunctionSpec struct {
 	// Name is the function's key in the stack file.
 	Name string
-	// DeployName is the function's name on the gateway.
+	// DeployName is the function's address on the gateway: its name, or
+	// "<name>.<namespace>" when it is deployed to a namespace of its own,
+	// as OpenFaaS writes it in /function/ URLs.
 	DeployName string
 	// Lang is the template the function is built from.
 	Lang string
@@ -21,7 +23,14 @@ type FunctionSpec struct {
 	// BuildArgs are passed to the Dockerfile as --build-arg.
 	BuildArgs map[string]string
 	// Image is the immutable tag to push: <registry>/<owner>/<repo>/<function>:<commit>.
+	// For a Prebuilt function it is the stack file's own reference.
 	Image string
+	// Prebuilt says the function is not built but deployed from Image as
+	// it is, as faas-cli deploys a function with no lang or with
+	// skip_build: true. The runner resolves Image to its digest now and
+	// deploys that; the build context, template and build fields are
+	// unused. The service never prunes such an image: it is not its own.
+	Prebuilt bool
 	// Aliases are further references the same image is pushed under: a
 	// tag's build pushes <registry>/<owner>/<repo>/<function>:<tag> too.
 	Aliases []string

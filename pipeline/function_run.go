@@ -28,9 +28,13 @@ func (r *Runner) runFunction(ctx context.Context, log *slog.Logger, ev Event, li
 	} else {
 		fb = saved
 	}
+	pending := "building " + spec.Image
+	if spec.Prebuilt {
+		pending = "deploying its image " + spec.Image + ", not built"
+	}
 	r.report(ctx, log, ev, fb.BuildID, spec.Name, CommitStatus{
 		Context: r.functionContext(spec.Name), State: StatusPending,
-		Description: "building " + spec.Image, TargetURL: r.cfg.TargetURL(fb.BuildID),
+		Description: pending, TargetURL: r.cfg.TargetURL(fb.BuildID),
 	})
 
 	tail := &logTail{next: r.cfg.Logs}
@@ -59,10 +63,18 @@ func (r *Runner) runFunction(ctx context.Context, log *slog.Logger, ev Event, li
 		st.State, st.Description = StatusFailure, fmt.Sprintf("%s failed: %s", step, Summary(err))
 		tail.Line(ctx, fb.BuildID, spec.Name, step, "error: "+err.Error())
 		log.Info("function failed", "step", step, "err", err)
+	case why != "" && spec.Prebuilt:
+		fb.State = Success
+		st.State, st.Description = StatusSuccess, "image found; not deployed: "+why
+		tail.Line(ctx, fb.BuildID, spec.Name, StepDeploy, "found "+fb.Image+"; not deployed: "+why)
 	case why != "":
 		fb.State = Success
 		st.State, st.Description = StatusSuccess, "built; not deployed: "+why
 		tail.Line(ctx, fb.BuildID, spec.Name, StepBuild, "built "+fb.ImageByDigest()+"; not deployed: "+why)
+	case spec.Prebuilt:
+		fb.State = Success
+		st.State, st.Description = StatusSuccess, prebuiltStatus(spec, fb)
+		tail.Line(ctx, fb.BuildID, spec.Name, StepReady, prebuiltDone(spec, fb))
 	default:
 		fb.State = Success
 		st.State, st.Description = StatusSuccess, "deployed "+spec.DeployName
@@ -79,11 +91,27 @@ func (r *Runner) runFunction(ctx context.Context, log *slog.Logger, ev Event, li
 }
 
 // buildAndDeploy runs the stages of one function and says which failed,
-// or why what it built was not deployed.
+// or why what it built was not deployed. A prebuilt function is not
+// built: its image is resolved to a digest, which it is deployed by.
 func (r *Runner) buildAndDeploy(ctx context.Context, log *slog.Logger, ev Event, lin *lineage, spec FunctionSpec, fb *FunctionBuild, tail *logTail) (Step, string, error) {
+	if spec.Prebuilt {
+		if err := r.resolvePrebuilt(ctx, spec, fb, tail); err != nil {
+			return StepDeploy, "", err
+		}
+	} else if err := r.build(ctx, ev, spec, fb, tail); err != nil {
+		return StepBuild, "", err
+	}
+	if why := r.notDeployed(ev); why != "" {
+		return "", why, nil
+	}
+	return r.deploy(ctx, log, ev, lin, spec, fb, tail)
+}
+
+// build builds and pushes the function's image and records its digest.
+func (r *Runner) build(ctx context.Context, ev Event, spec FunctionSpec, fb *FunctionBuild, tail *logTail) error {
 	secrets, err := r.buildSecrets(ctx, ev, spec, fb.BuildID, tail)
 	if err != nil {
-		return StepBuild, "", err
+		return err
 	}
 	spec.Secrets = secrets
 	if spec.TemplateFrom != "" {
@@ -99,21 +127,25 @@ func (r *Runner) buildAndDeploy(ctx context.Context, log *slog.Logger, ev Event,
 	cancelBuild()
 	w.Close()
 	if timedOut {
-		return StepBuild, "", fmt.Errorf("build took longer than %s", r.cfg.BuildTimeout)
+		return fmt.Errorf("build took longer than %s", r.cfg.BuildTimeout)
 	}
 	if err != nil {
-		return StepBuild, "", err
+		return err
 	}
 	fb.Digest = digest
 	tail.Line(ctx, fb.BuildID, spec.Name, StepBuild, "pushed "+spec.Image+" ("+digest+")")
+	return nil
+}
 
-	if why := r.notDeployed(ev); why != "" {
-		return "", why, nil
-	}
+// deploy runs fb's image, pinned by digest, under the function's deploy
+// name if production may move to this build, and waits until it is ready.
+// The record names the image as fb does: by its tag when the service
+// built it, by digest when it is prebuilt (see NotBuilt).
+func (r *Runner) deploy(ctx context.Context, log *slog.Logger, ev Event, lin *lineage, spec FunctionSpec, fb *FunctionBuild, tail *logTail) (Step, string, error) {
 	image := fb.ImageByDigest()
 	why, err := r.cfg.Deployments.Advance(ctx, Deployed{
 		DeployName: spec.DeployName, Function: spec.Name, Branch: ev.Branch, Preview: ev.PreviewBranch() != "",
-		PullRequest: ev.PullRequest, Commit: ev.Commit, Image: spec.Image, Digest: fb.Digest, BuildID: fb.BuildID,
+		PullRequest: ev.PullRequest, Commit: ev.Commit, Image: fb.Image, Digest: fb.Digest, BuildID: fb.BuildID,
 	}, lin.mayReplace, func(ctx context.Context) error {
 		// An attempt killed after the gateway took its deploy, before the
 		// record: the gateway already runs this image, as this build
@@ -134,7 +166,7 @@ func (r *Runner) buildAndDeploy(ctx context.Context, log *slog.Logger, ev Event,
 	if err := r.cfg.Deployer.WaitReady(readyCtx, spec.DeployName); err != nil {
 		return StepReady, "", err
 	}
-	log.Info("function deployed", "deploy_name", spec.DeployName, "digest", digest)
+	log.Info("function deployed", "deploy_name", spec.DeployName, "digest", fb.Digest, "prebuilt", spec.Prebuilt)
 	return "", "", nil
 }
 

@@ -39,6 +39,9 @@ type RunnerConfig struct {
 	// Secrets holds the repositories' build secrets; nil means none are
 	// configured, and a function that asks for one fails to build.
 	Secrets SecretSource
+	// Images resolves the images of prebuilt functions, which are
+	// deployed without a build; nil fails such functions, saying so.
+	Images ImageResolver
 
 	// WorkDir is where builds check out and prepare their contexts; each
 	// build gets its own directory, removed when it ends.

@@ -44,11 +44,29 @@ type Config struct {
 	// TemplatesDir holds the installation's own templates, one folder per
 	// language, offered to every repository after its own; "" for none.
 	TemplatesDir string
+	// TemplateFetcher fetches template repositories: those of the stack
+	// file's configuration.templates, TemplateRepos, and the store's.
+	// Nil fetches none, and those sources are not looked at.
+	TemplateFetcher template.Fetcher
+	// TemplateStore finds the repository of a template named without
+	// one, in configuration.templates or pinned (lang: name@ref); nil
+	// when the installation has no template store.
+	TemplateStore template.Store
+	// TemplateRepos are the installation's template repositories, looked
+	// up in order after the stack file's and before TemplatesDir.
+	TemplateRepos []template.Repository
 	// Watchdogs are folders holding the service's watchdog binary
 	// (fwatchdog at their root), keyed by kind (template.OfWatchdog,
 	// template.ClassicWatchdog). A Dockerfile stage FROM one of
 	// OpenFaaS's watchdog images gets the folder of its kind instead.
 	Watchdogs map[string]string
+	// FunctionsGatewayURL is the gateway's address as functions reach it,
+	// given to each as OFC_GATEWAY_URL; "" gives none.
+	FunctionsGatewayURL string
+	// PlainNames deploys production functions under their stack-file
+	// names, as faas-cli does, rather than names that say their
+	// repository. Previews keep names of their own.
+	PlainNames bool
 }
 
 // Planner plans builds; it implements pipeline.Planner. Safe for
@@ -93,6 +111,11 @@ func (p *Planner) Plan(ctx context.Context, ev pipeline.Event, srcDir, workDir s
 	for i, w := range s.Warnings {
 		warnings[i] = w.String()
 	}
+	if p.cfg.PlainNames {
+		plainNames(specs, ev)
+	}
+	namespaced(specs, s)
+	warnings = append(warnings, addSiblings(specs, p.cfg.FunctionsGatewayURL, s.File)...)
 	return pipeline.Plan{Functions: specs, Warnings: warnings}, nil
 }
 
@@ -102,12 +125,17 @@ func (p *Planner) functions(ctx context.Context, ev pipeline.Event, s *stack.Sta
 	for _, name := range s.Names() {
 		fn := s.Functions[name]
 		if fn.Prebuilt {
-			specs = append(specs, prebuilt(ev, s, fn))
+			specs = append(specs, prebuilt(ev, fn))
 			continue
 		}
 		spec, err := p.function(ctx, ev, s, fn, srcDir, workDir)
 		if ctx.Err() != nil && err != nil {
 			return nil, interrupted(ctx, err)
+		}
+		if pipeline.IsTransient(err) {
+			// A template repository or store that did not answer: the
+			// build is tried again later, as when BuildKit does not.
+			return nil, err
 		}
 		if err != nil {
 			spec = pipeline.FunctionSpec{
@@ -132,8 +160,16 @@ func (p *Planner) function(ctx context.Context, ev pipeline.Event, s *stack.Stac
 	if s.Dir != "." {
 		handler = s.Path(fn.Handler)
 	}
-	c, err := template.Templates{Dir: p.cfg.TemplatesDir}.Prepare(ctx, srcDir, fn.Lang, handler, filepath.Join(workDir, fn.Name))
+	lang := fn.Lang
+	if fn.LangRef != "" {
+		lang += "@" + fn.LangRef
+	}
+	tm := template.Templates{Dir: p.cfg.TemplatesDir, Remote: p.remote(ev, s)}
+	c, err := tm.Prepare(ctx, srcDir, lang, handler, filepath.Join(workDir, fn.Name))
 	if err != nil {
+		return pipeline.FunctionSpec{}, fail(err)
+	}
+	if err := copyExtra(ctx, s, srcDir, c); err != nil {
 		return pipeline.FunctionSpec{}, fail(err)
 	}
 	args, err := buildArgs(fn, c, p.cfg.BuildArgs)
@@ -143,12 +179,6 @@ func (p *Planner) function(ctx context.Context, ev pipeline.Event, s *stack.Stac
 	named, err := p.watchdogs(c, args)
 	if err != nil {
 		return pipeline.FunctionSpec{}, fail(err)
-	}
-	if fn.LangRef != "" {
-		// Said in the build's log, where "building golang-middleware from
-		// the shipped template golang-middleware" would hide that the
-		// stack file asked for another version of it.
-		c.From += fmt.Sprintf(" (lang %s@%s: pinned templates are not fetched yet; the template of that name is used)", fn.Lang, fn.LangRef)
 	}
 	image := p.cfg.ImageRef(ev.Repo.Owner, ev.Repo.Name, fn.Name, ev.Commit)
 	fprocess := c.FProcess
@@ -245,12 +275,10 @@ func buildArgs(fn stack.Function, c template.Context, installation map[string]st
 		}
 		pkgs = append(pkgs, p...)
 	}
-	seen := map[string]bool{}
-	pkgs = slices.DeleteFunc(pkgs, func(p string) bool {
-		dup := seen[p]
-		seen[p] = true
-		return dup
-	})
+	// Sorted and once each, as faas-cli passes them: the same selection
+	// gives the same build argument, and so the same cache.
+	slices.Sort(pkgs)
+	pkgs = slices.Compact(pkgs)
 	if args == nil {
 		args = map[string]string{}
 	}

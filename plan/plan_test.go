@@ -3,6 +3,7 @@ package plan
 import (
 	"context"
 	"errors"
+	"maps"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -117,6 +118,16 @@ func TestPlan(t *testing.T) {
 	if err != nil {
 		t.Fatalf("Plan: %v", err)
 	}
+	// Every function is told its siblings' deployed names.
+	family := func(m map[string]string) map[string]string {
+		out := map[string]string{
+			"OFC_FUNCTION_API": "alex-my-functions-api-70e0c2cfa5",
+			"OFC_FUNCTION_JOB": "alex-my-functions-job-58a19218d3",
+			"OFC_FUNCTION_WEB": "alex-my-functions-web-ec86d455fd",
+		}
+		maps.Copy(out, m)
+		return out
+	}
 	want := []pipeline.FunctionSpec{
 		{
 			Name: "api", DeployName: DeployName("Alex", "My.Functions", "", "api"), Lang: "go", TemplateFrom: "shipped template go",
@@ -125,7 +136,7 @@ func TestPlan(t *testing.T) {
 			Image:     "127.0.0.1:5000/alex/my.functions/api:" + commit,
 			Deployment: pipeline.Deployment{
 				// environment_file overrides the inline environment, as with faas-cli.
-				EnvVars:                map[string]string{"DB_HOST": "db.internal", "LEVEL": "file", "REGION": "eu"},
+				EnvVars:                family(map[string]string{"DB_HOST": "db.internal", "LEVEL": "file", "REGION": "eu"}),
 				Secrets:                []string{"db-password"},
 				Labels:                 withProduction(map[string]string{"com.openfaas.scale.min": "2"}),
 				Annotations:            withProduction(map[string]string{"topic": "orders"}),
@@ -139,16 +150,16 @@ func TestPlan(t *testing.T) {
 		{
 			Name: "job", DeployName: DeployName("Alex", "My.Functions", "", "job"), Lang: "py", TemplateFrom: "template/py in the repository",
 			ContextDir: filepath.Join(work, "job"), Dockerfile: "Dockerfile",
-			BuildArgs:  map[string]string{"ADDITIONAL_PACKAGE": "curl make gcc git"},
+			BuildArgs:  map[string]string{"ADDITIONAL_PACKAGE": "curl gcc git make"},
 			Image:      "127.0.0.1:5000/alex/my.functions/job:" + commit,
-			Deployment: pipeline.Deployment{EnvProcess: "python3 main.py", Labels: withProduction(nil), Annotations: withProduction(nil)},
+			Deployment: pipeline.Deployment{EnvProcess: "python3 main.py", EnvVars: family(nil), Labels: withProduction(nil), Annotations: withProduction(nil)},
 		},
 		{
 			Name: "web", DeployName: DeployName("Alex", "My.Functions", "", "web"), Lang: "dockerfile", TemplateFrom: "Dockerfile in the handler",
 			ContextDir: filepath.Join(work, "web"), Dockerfile: "Dockerfile",
 			BuildSecrets: []string{"cert.pem", "npm_token"},
 			Image:        "127.0.0.1:5000/alex/my.functions/web:" + commit,
-			Deployment:   pipeline.Deployment{Labels: withProduction(nil), Annotations: withProduction(nil)},
+			Deployment:   pipeline.Deployment{EnvVars: family(nil), Labels: withProduction(nil), Annotations: withProduction(nil)},
 		},
 	}
 	if !reflect.DeepEqual(specs, want) {

@@ -10,7 +10,8 @@ import (
 )
 
 // Functions deployed from their image as they are, which faas-cli deploys
-// without a build, fail alone with a problem saying so; the others build.
+// without a build, are planned as prebuilt: the stack file's image, its
+// deployment, and nothing to build; the others build.
 func TestPlanPrebuiltFunctions(t *testing.T) {
 	repo := writeRepo(t, map[string]string{
 		"stack.yml": "functions:\n" +
@@ -28,26 +29,30 @@ func TestPlanPrebuiltFunctions(t *testing.T) {
 	}
 	want := []pipeline.FunctionSpec{
 		{
-			Name: "cron", DeployName: DeployName("Alex", "My.Functions", "", "cron"), Image: "functions/nodeinfo:latest",
-			Problem:    `stack.yml: function "cron": image-only functions are not deployed yet: it has no "lang", so it is not built but deployed from its image functions/nodeinfo:latest as it is, which this version of ofc cannot do`,
+			Name: "cron", DeployName: DeployName("Alex", "My.Functions", "", "cron"), Image: "functions/nodeinfo:latest", Prebuilt: true,
 			Deployment: pipeline.Deployment{Labels: withProduction(nil), Annotations: withProduction(map[string]string{"topic": "cron-function"})},
 		},
 		{
-			Name: "hash", DeployName: DeployName("Alex", "My.Functions", "", "hash"), Lang: "dockerfile", Image: "ghcr.io/openfaas/alpine:latest",
-			Problem:    `stack.yml: function "hash": image-only functions are not deployed yet: skip_build is true, so it is not built but deployed from its image ghcr.io/openfaas/alpine:latest as it is, which this version of ofc cannot do`,
+			Name: "hash", DeployName: DeployName("Alex", "My.Functions", "", "hash"), Lang: "dockerfile", Image: "ghcr.io/openfaas/alpine:latest", Prebuilt: true,
 			Deployment: pipeline.Deployment{Secrets: []string{"test1"}, Labels: withProduction(nil), Annotations: withProduction(nil), EnvProcess: "sha512sum"},
 		},
 	}
-	if !reflect.DeepEqual(specs[:2], want) {
-		t.Errorf("specs =\n%+v\nwant\n%+v", specs[:2], want)
+	for i := range want {
+		got := specs[i]
+		// Every function's environment names its siblings; that is
+		// tested with them.
+		got.Deployment.EnvVars = nil
+		if !reflect.DeepEqual(got, want[i]) {
+			t.Errorf("spec =\n%+v\nwant\n%+v", got, want[i])
+		}
 	}
-	if specs[2].Name != "web" || specs[2].Problem != "" || specs[2].ContextDir == "" {
-		t.Errorf("web = %+v, want it planned", specs[2])
+	if specs[2].Name != "web" || specs[2].Prebuilt || specs[2].Problem != "" || specs[2].ContextDir == "" {
+		t.Errorf("web = %+v, want it planned for a build", specs[2])
 	}
 }
 
-// A pinned template builds from the template of its name, and the build's
-// log says the ref was not fetched.
+// A pinned template no template repository offers builds from the
+// template of its name, and the build's log says the ref was not followed.
 func TestPlanPinnedTemplate(t *testing.T) {
 	repo := writeRepo(t, map[string]string{
 		"stack.yml":      "functions:\n  api:\n    lang: golang-middleware@0.9.0\n    handler: ./api\n",
@@ -62,7 +67,7 @@ func TestPlanPinnedTemplate(t *testing.T) {
 	if got.Problem != "" || got.Lang != "golang-middleware" || got.ContextDir == "" {
 		t.Fatalf("spec = %+v", got)
 	}
-	want := "shipped template golang-middleware (lang golang-middleware@0.9.0: pinned templates are not fetched yet; the template of that name is used)"
+	want := "shipped template golang-middleware (lang golang-middleware@0.9.0: no template repository offers golang-middleware, so the pin is not followed; name one in configuration.templates)"
 	if got.TemplateFrom != want || !strings.HasPrefix(got.TemplateFrom, "shipped template golang-middleware") {
 		t.Errorf("TemplateFrom = %q, want %q", got.TemplateFrom, want)
 	}

@@ -10,6 +10,10 @@ import (
 	"github.com/ofcbuild/ofc/pipeline"
 )
 
+// ErrNotBuilt is wrapped by PruneImage when asked to delete an image the
+// service did not build, which it leaves alone.
+var ErrNotBuilt = errors.New("not an image the service built: left alone")
+
 func isNotFound(err error) bool {
 	var te *transport.Error
 	return errors.As(err, &te) && te.StatusCode == http.StatusNotFound

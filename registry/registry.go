@@ -27,6 +27,11 @@ type Config struct {
 	// empty means anonymous access.
 	Username string
 	Password string
+	// Mirror, when set, is a registry that answers for Docker Hub, as
+	// BuildKit's and the runtime's mirror does ("127.0.0.1:5000"): the
+	// images of prebuilt functions that name Docker Hub are looked up
+	// there first.
+	Mirror string
 }
 
 // Registry names images under one registry and queries it. Safe for
@@ -36,6 +41,8 @@ type Registry struct {
 	host string
 	reg  name.Registry
 	auth authn.Authenticator
+	// mirror answers for Docker Hub; nil when there is none.
+	mirror *name.Registry
 }
 
 // New checks cfg and returns a Registry.
@@ -50,6 +57,13 @@ func New(cfg Config) (*Registry, error) {
 		return nil, fmt.Errorf("registry: host %q: %w", cfg.Host, err)
 	}
 	r := &Registry{cfg: cfg, host: host, reg: reg, auth: authn.Anonymous}
+	if cfg.Mirror != "" {
+		m, err := name.NewRegistry(strings.TrimRight(cfg.Mirror, "/"), options(cfg)...)
+		if err != nil {
+			return nil, fmt.Errorf("registry: mirror %q: %w", cfg.Mirror, err)
+		}
+		r.mirror = &m
+	}
 	if cfg.Username != "" || cfg.Password != "" {
 		r.auth = &authn.Basic{Username: cfg.Username, Password: cfg.Password}
 	}
@@ -151,7 +165,12 @@ func options(cfg Config) []name.Option {
 }
 
 // PruneImage deletes the manifest img pins by digest, whatever tags name
-// it now. Pruning what is gone is not an error.
+// it now. Pruning what is gone is not an error. An image the service did
+// not build (pipeline.NotBuilt: a prebuilt function's) is never deleted,
+// wherever it lives: that is an error.
 func (r *Registry) PruneImage(ctx context.Context, img pipeline.PrunableImage) error {
+	if pipeline.NotBuilt(img.Image) {
+		return fmt.Errorf("prune %s: %w", img.Image, ErrNotBuilt)
+	}
 	return r.Delete(ctx, pipeline.RepositoryOf(img.Image)+"@"+img.Digest)
 }

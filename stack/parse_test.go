@@ -197,6 +197,7 @@ func TestParseInvalid(t *testing.T) {
 		{"handler above root", fn("    lang: go\n    handler: ../other\n"), []string{`line 4: function "api": handler "../other" is outside the repository: use a path relative to the stack file`}},
 		{"handler climbing out", fn("    lang: go\n    handler: ./a/../../b\n"), []string{`line 4: function "api": handler "./a/../../b" is outside the repository: use a path relative to the stack file`}},
 		{"build secret id not a file name", fn("    lang: go\n    handler: ./api\n    build_secrets:\n      ../npm: ./npm.txt\n"), []string{`line 5: function "api": build secret "../npm": use at most 128 letters, digits, '.', '_' and '-', starting with a letter or digit`}},
+		{"namespace not a DNS label", fn("    lang: go\n    handler: ./api\n    namespace: Staging.Env\n"), []string{`line 5: function "api": namespace "Staging.Env": a namespace is a DNS label, at most 63 lowercase letters, digits and '-', starting and ending with a letter or digit`}},
 		{"environment file outside", fn("    lang: go\n    handler: ./api\n    environment_file:\n      - /etc/env.yml\n"), []string{`line 5: function "api": environment_file "/etc/env.yml" is outside the repository: use a path relative to the stack file`}},
 		{"uppercase name", "functions:\n  API:\n    lang: go\n    handler: ./api\n", []string{`line 2: function "API": ` + invalidName + `, such as "api"`}},
 		{"underscore name", "functions:\n  my_fn:\n    lang: go\n    handler: ./api\n", []string{`line 2: function "my_fn": ` + invalidName + `, such as "my-fn"`}},

@@ -75,6 +75,10 @@ func validate(s *Stack, idx *index, ps *problems, ws *warnings) {
 			}
 		}
 
+		if fn.Namespace != "" && !ValidName(fn.Namespace) {
+			ps.add(idx.fieldLine(name, "namespace"), name, "namespace %q: a namespace is a DNS label, at most 63 lowercase letters, digits and '-', starting and ending with a letter or digit", fn.Namespace)
+		}
+
 		validateValues(fn, idx, ps)
 
 		for _, f := range fn.EnvironmentFile {

@@ -15,8 +15,9 @@ import (
 // advisory lock taken first is what makes the check, the gateway's deploy
 // and the record one step for every builder: a second Advance of the same
 // name waits on it until the first commits or its connection dies.
-const liveOf = `SELECT deploy_name, function, branch, preview, pull_request, commit_sha, image, digest, build_id, deployed_at
-FROM deployments WHERE deploy_name = $1 AND removed_at IS NULL`
+const liveOf = `SELECT d.deploy_name, d.function, d.branch, d.preview, d.pull_request, d.commit_sha, d.image, d.digest,
+	d.build_id, d.deployed_at, r.provider, r.owner, r.name
+FROM deployments d JOIN repos r ON r.id = d.repo_id WHERE d.deploy_name = $1 AND d.removed_at IS NULL`
 
 // Advance implements pipeline.Deployments.
 func (s *Store) Advance(ctx context.Context, d pipeline.Deployed,
@@ -41,7 +42,7 @@ func (s *Store) Advance(ctx context.Context, d pipeline.Deployed,
 	var live *pipeline.Deployed
 	var l pipeline.Deployed
 	err = tx.QueryRow(ctx, liveOf, d.DeployName).Scan(&l.DeployName, &l.Function, &l.Branch, &l.Preview,
-		&l.PullRequest, &l.Commit, &l.Image, &l.Digest, &l.BuildID, &l.DeployedAt)
+		&l.PullRequest, &l.Commit, &l.Image, &l.Digest, &l.BuildID, &l.DeployedAt, &l.Repo.Provider, &l.Repo.Owner, &l.Repo.Name)
 	switch {
 	case err == nil:
 		live = &l

@@ -52,8 +52,8 @@ func TestAdvanceDeploysOneNameAtATime(t *testing.T) {
 		t.Fatal(err)
 	}
 	live := <-seen
-	if live == nil || live.Commit != sha('1') || live.BuildID != first.ID {
-		t.Errorf("second builder saw %+v, want the first's deployment", live)
+	if live == nil || live.Commit != sha('1') || live.BuildID != first.ID || live.Repo.FullName() != "acme/fns" || live.Repo.Provider != pipeline.GitHub {
+		t.Errorf("second builder saw %+v, want the first's deployment, from acme/fns", live)
 	}
 	if err := <-secondDone; err != nil {
 		t.Fatal(err)

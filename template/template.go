@@ -56,6 +56,10 @@ type Context struct {
 	// BuildOptions are the template's named sets of packages, which a
 	// function selects with build_options.
 	BuildOptions map[string][]string
+	// Handler is the folder of Dir the handler was copied into,
+	// slash-separated: the template's handler_folder, or "." when the
+	// handler is the whole context (lang dockerfile).
+	Handler string
 	// From says where the template came from, for the build log:
 	// "template/go in the repository", "shipped template go", or
 	// "Dockerfile in the handler".
@@ -82,13 +86,22 @@ type Templates struct {
 	// own base images or handler wrappers. A repository's template of the
 	// same name wins over it; it wins over a shipped one. "" adds none.
 	Dir string
+	// Remote are the template repositories of the build, looked up after
+	// the repository's own templates and before Dir; nil adds none.
+	Remote *Remote
 }
 
-// Prepare is the package's Prepare, with the installation's templates
-// looked up after the repository's own and before the shipped ones.
+// Prepare is the package's Prepare, with the template repositories and
+// the installation's templates looked up after the repository's own and
+// before the shipped ones. lang may be pinned to a ref of its template
+// repository, "golang-middleware@0.9.0" (see Templates.pinned).
 func (t Templates) Prepare(ctx context.Context, repoDir, lang, handlerDir, outDir string) (Context, error) {
+	lang, ref, pinned := strings.Cut(lang, "@")
 	if !langRe.MatchString(lang) {
 		return Context{}, fmt.Errorf("%q is not a template name", lang)
+	}
+	if pinned && (!refRe.MatchString(ref) || strings.Contains(ref, "..")) {
+		return Context{}, fmt.Errorf("lang %s@%s: %q is not a tag, branch or commit", lang, ref, ref)
 	}
 	if strings.EqualFold(lang, Dockerfile) {
 		lang = Dockerfile
@@ -128,7 +141,7 @@ func (t Templates) Prepare(ctx context.Context, repoDir, lang, handlerDir, outDi
 		if err := handlerCopy.copyTree(ctx, handler, outDir); err != nil {
 			return Context{}, err
 		}
-		return Context{Dir: outDir, Dockerfile: "Dockerfile", From: "Dockerfile in the handler"}, nil
+		return Context{Dir: outDir, Dockerfile: "Dockerfile", Handler: ".", From: "Dockerfile in the handler"}, nil
 	}
 
 	inst, closeInst, err := t.open()
@@ -136,7 +149,7 @@ func (t Templates) Prepare(ctx context.Context, repoDir, lang, handlerDir, outDi
 		return Context{}, err
 	}
 	defer closeInst()
-	c, err := copyTemplate(ctx, repo, inst, lang, outDir)
+	c, err := t.copyTemplate(ctx, repo, inst, lang, ref, outDir)
 	if err != nil {
 		return Context{}, err
 	}
@@ -155,6 +168,7 @@ func (t Templates) Prepare(ctx context.Context, repoDir, lang, handlerDir, outDi
 	if err := handlerCopy.copyTree(ctx, handler, filepath.Join(outDir, filepath.FromSlash(folder))); err != nil {
 		return Context{}, err
 	}
+	c.Handler = folder
 	return c, nil
 }
 
@@ -173,12 +187,39 @@ func (t Templates) open() (fs.FS, func(), error) {
 }
 
 // copyTemplate copies the template for lang into outDir: the repository's
-// own, else the installation's (inst, which may be nil), else a shipped
-// one.
-func copyTemplate(ctx context.Context, repo, inst fs.FS, lang, outDir string) (Context, error) {
+// own, else one of the template repositories, else the installation's
+// (inst, which may be nil), else a shipped one. A lang pinned to ref is
+// looked up as Templates.pinned says.
+func (t Templates) copyTemplate(ctx context.Context, repo, inst fs.FS, lang, ref, outDir string) (Context, error) {
+	if ref != "" {
+		c, found, err := t.pinned(ctx, repo, lang, ref, outDir)
+		if found || err != nil {
+			return c, err
+		}
+		// No source of versions of lang: the template of that name, and
+		// the log says the pin was not followed.
+		c, err = copyUnversioned(ctx, repo, inst, lang, outDir)
+		if err == nil {
+			c.From += fmt.Sprintf(" (lang %s@%s: no template repository offers %s, so the pin is not followed; name one in configuration.templates)", lang, ref, lang)
+		}
+		return c, err
+	}
 	own := path.Join(RepoDir, lang)
 	c, found, err := copyFolder(ctx, repo, own, outDir, own+" in the repository")
 	if found || err != nil {
+		return c, err
+	}
+	if c, found, err := t.Remote.copy(ctx, lang, "", outDir); found || err != nil {
+		return c, err
+	}
+	return copyUnversioned(ctx, repo, inst, lang, outDir)
+}
+
+// copyUnversioned copies the template lang from the repository's own,
+// the installation's (inst, unless nil) or the shipped ones.
+func copyUnversioned(ctx context.Context, repo, inst fs.FS, lang, outDir string) (Context, error) {
+	own := path.Join(RepoDir, lang)
+	if c, found, err := copyFolder(ctx, repo, own, outDir, own+" in the repository"); found || err != nil {
 		return c, err
 	}
 	if inst != nil {

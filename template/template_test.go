@@ -115,6 +115,7 @@ func TestPrepareRepositoryTemplateWins(t *testing.T) {
 	want := Context{
 		Dir: out, Dockerfile: "Dockerfile", FProcess: "./handler",
 		BuildOptions: map[string][]string{"dev": {"make", "git"}},
+		Handler:      "src", // the template's handler_folder
 		From:         "template/go in the repository",
 	}
 	if !reflect.DeepEqual(c, want) {
@@ -167,7 +168,7 @@ func TestPrepareDockerfile(t *testing.T) {
 	if err != nil {
 		t.Fatalf("Prepare: %v", err)
 	}
-	want := Context{Dir: out, Dockerfile: "Dockerfile", From: "Dockerfile in the handler"}
+	want := Context{Dir: out, Dockerfile: "Dockerfile", Handler: ".", From: "Dockerfile in the handler"}
 	if !reflect.DeepEqual(c, want) {
 		t.Errorf("context = %+v, want %+v", c, want)
 	}

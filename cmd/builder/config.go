@@ -12,6 +12,8 @@ import (
 	"github.com/ofcbuild/ofc/internal/boot"
 	"github.com/ofcbuild/ofc/internal/envconfig"
 	"github.com/ofcbuild/ofc/pipeline"
+	"github.com/ofcbuild/ofc/source"
+	"github.com/ofcbuild/ofc/template"
 )
 
 // config is everything cmd/builder reads from the environment; README
@@ -22,6 +24,7 @@ type config struct {
 	BuildKitAddr     string
 	Registry         string
 	RegistryInsecure bool
+	RegistryMirror   string // answers for Docker Hub, as buildkitd's mirror
 	// RegistryUser and RegistryPassword push images to Registry, and
 	// delete them; both empty is anonymous.
 	RegistryUser     string
@@ -56,6 +59,19 @@ type config struct {
 	WatchdogDir string
 	// TemplatesDir holds the installation's own templates; "" for none.
 	TemplatesDir string
+	// TemplateReposSpec are the installation's template repositories as
+	// written, comma-separated URLs with an optional #ref each;
+	// TemplateRepos as parsed.
+	TemplateReposSpec string
+	TemplateRepos     []template.Repository
+	// TemplateStoreURL is a template store index (templates.json); ""
+	// for none.
+	TemplateStoreURL string
+	// TemplateCacheDir keeps fetched template repositories, one tree per
+	// commit; TemplateRefresh is how long a branch or tag of one is
+	// trusted before it is resolved again.
+	TemplateCacheDir string
+	TemplateRefresh  time.Duration
 	// CAFile is a PEM bundle handed to every build (CABundle its
 	// contents), for package registries behind a TLS proxy.
 	CAFile   string
@@ -101,54 +117,60 @@ type config struct {
 
 	reapSettings
 	reconcileSettings
+	functionSettings
 }
 
 func readConfig(look envconfig.Lookup) (config, error) {
 	r := envconfig.New(look)
 	c := config{
-		Shared:           boot.ReadShared(r),
-		Name:             r.String("OFC_BUILDER_NAME", "builder"),
-		BuildKitAddr:     r.String("OFC_BUILDKIT_ADDR", "unix:///run/buildkit/buildkitd.sock"),
-		Registry:         r.String("OFC_REGISTRY", "127.0.0.1:5000"),
-		RegistryInsecure: r.Bool("OFC_REGISTRY_INSECURE", true),
-		RegistryUser:     r.String("OFC_REGISTRY_USER", ""),
-		RegistryPassword: r.String("OFC_REGISTRY_PASSWORD", ""),
-		GatewayURL:       r.String("OFC_GATEWAY_URL", "http://127.0.0.1:58080"),
-		GatewayUser:      r.String("OFC_GATEWAY_USER", "admin"),
-		GatewayPassword:  r.Required("OFC_GATEWAY_PASSWORD", "the gateway's /system API needs basic auth"),
-		GitHubAPIURL:     r.String("OFC_GITHUB_API_URL", "https://api.github.com/"),
-		GitHubToken:      r.String("OFC_GITHUB_TOKEN", ""),
-		GitHubAppID:      r.Int("OFC_GITHUB_APP_ID", 0),
-		GitHubAppKeyFile: r.String("OFC_GITHUB_APP_PRIVATE_KEY_FILE", ""),
-		GitLabAPIURL:     r.String("OFC_GITLAB_API_URL", "https://gitlab.com/api/v4"),
-		GitLabToken:      r.String("OFC_GITLAB_TOKEN", ""),
-		PublicURL:        r.String("OFC_PUBLIC_URL", "http://127.0.0.1:8080"),
-		LinkKeyFile:      r.String("OFC_LINK_KEY_FILE", ""),
-		LinkTTL:          r.Duration("OFC_LINK_TTL", 30*24*time.Hour),
-		WorkDir:          r.String("OFC_WORK_DIR", ""),
-		StackFile:        r.String("OFC_STACK_FILE", "stack.yml"),
-		StackFiles:       r.Pairs("OFC_STACK_FILES"),
-		ForkPreviews:     pipeline.ParseNamespaces(r.String("OFC_FORK_PREVIEWS", "")),
-		SecretsDir:       r.String("OFC_BUILD_SECRETS_DIR", ""),
-		WatchdogDir:      r.String("OFC_WATCHDOG_DIR", ""),
-		TemplatesDir:     r.String("OFC_TEMPLATES_DIR", ""),
-		CAFile:           r.String("OFC_BUILD_CA_FILE", ""),
-		NPMRegistry:      r.String("OFC_NPM_REGISTRY", ""),
-		PipIndexURL:      r.String("OFC_PIP_INDEX_URL", ""),
-		GoProxy:          r.String("OFC_GOPROXY", ""),
-		Parallelism:      r.Int("OFC_BUILD_PARALLELISM", 2),
-		LogMaxBytes:      r.Int("OFC_LOG_MAX_BYTES", 4<<20),
-		LogRetention:     r.Duration("OFC_LOG_RETENTION", 30*24*time.Hour),
-		LogKeepBuilds:    r.Int("OFC_LOG_KEEP_BUILDS", 200),
-		MaxAttempts:      r.Int("OFC_MAX_ATTEMPTS", 5),
-		ClaimTimeout:     r.Duration("OFC_CLAIM_TIMEOUT", time.Minute),
-		ReadyTimeout:     r.Duration("OFC_DEPLOY_READY_TIMEOUT", 2*time.Minute),
-		CloneTimeout:     r.Duration("OFC_CLONE_TIMEOUT", 5*time.Minute),
-		CloneMaxBytes:    r.Int("OFC_CLONE_MAX_BYTES", 1<<30),
-		BuildTimeout:     r.Duration("OFC_BUILD_TIMEOUT", 30*time.Minute),
-		ShutdownGrace:    r.Duration("OFC_SHUTDOWN_GRACE", 5*time.Minute),
-		PreviewTTL:       r.Duration("OFC_PREVIEW_TTL", 7*24*time.Hour),
-		CleanupSpec:      r.String("OFC_CLEANUP_SCHEDULE", "@hourly"),
+		Shared:            boot.ReadShared(r),
+		Name:              r.String("OFC_BUILDER_NAME", "builder"),
+		BuildKitAddr:      r.String("OFC_BUILDKIT_ADDR", "unix:///run/buildkit/buildkitd.sock"),
+		Registry:          r.String("OFC_REGISTRY", "127.0.0.1:5000"),
+		RegistryInsecure:  r.Bool("OFC_REGISTRY_INSECURE", true),
+		RegistryUser:      r.String("OFC_REGISTRY_USER", ""),
+		RegistryPassword:  r.String("OFC_REGISTRY_PASSWORD", ""),
+		RegistryMirror:    r.String("OFC_REGISTRY_MIRROR", ""),
+		GatewayURL:        r.String("OFC_GATEWAY_URL", "http://127.0.0.1:58080"),
+		GatewayUser:       r.String("OFC_GATEWAY_USER", "admin"),
+		GatewayPassword:   r.Required("OFC_GATEWAY_PASSWORD", "the gateway's /system API needs basic auth"),
+		GitHubAPIURL:      r.String("OFC_GITHUB_API_URL", "https://api.github.com/"),
+		GitHubToken:       r.String("OFC_GITHUB_TOKEN", ""),
+		GitHubAppID:       r.Int("OFC_GITHUB_APP_ID", 0),
+		GitHubAppKeyFile:  r.String("OFC_GITHUB_APP_PRIVATE_KEY_FILE", ""),
+		GitLabAPIURL:      r.String("OFC_GITLAB_API_URL", "https://gitlab.com/api/v4"),
+		GitLabToken:       r.String("OFC_GITLAB_TOKEN", ""),
+		PublicURL:         r.String("OFC_PUBLIC_URL", "http://127.0.0.1:8080"),
+		LinkKeyFile:       r.String("OFC_LINK_KEY_FILE", ""),
+		LinkTTL:           r.Duration("OFC_LINK_TTL", 30*24*time.Hour),
+		WorkDir:           r.String("OFC_WORK_DIR", ""),
+		StackFile:         r.String("OFC_STACK_FILE", "stack.yml"),
+		StackFiles:        r.Pairs("OFC_STACK_FILES"),
+		ForkPreviews:      pipeline.ParseNamespaces(r.String("OFC_FORK_PREVIEWS", "")),
+		SecretsDir:        r.String("OFC_BUILD_SECRETS_DIR", ""),
+		WatchdogDir:       r.String("OFC_WATCHDOG_DIR", ""),
+		TemplatesDir:      r.String("OFC_TEMPLATES_DIR", ""),
+		TemplateReposSpec: r.String("OFC_TEMPLATE_REPOS", ""),
+		TemplateStoreURL:  r.String("OFC_TEMPLATE_STORE_URL", ""),
+		TemplateCacheDir:  r.String("OFC_TEMPLATE_CACHE_DIR", ""),
+		TemplateRefresh:   r.Duration("OFC_TEMPLATE_REFRESH", source.DefaultTemplateRefresh),
+		CAFile:            r.String("OFC_BUILD_CA_FILE", ""),
+		NPMRegistry:       r.String("OFC_NPM_REGISTRY", ""),
+		PipIndexURL:       r.String("OFC_PIP_INDEX_URL", ""),
+		GoProxy:           r.String("OFC_GOPROXY", ""),
+		Parallelism:       r.Int("OFC_BUILD_PARALLELISM", 2),
+		LogMaxBytes:       r.Int("OFC_LOG_MAX_BYTES", 4<<20),
+		LogRetention:      r.Duration("OFC_LOG_RETENTION", 30*24*time.Hour),
+		LogKeepBuilds:     r.Int("OFC_LOG_KEEP_BUILDS", 200),
+		MaxAttempts:       r.Int("OFC_MAX_ATTEMPTS", 5),
+		ClaimTimeout:      r.Duration("OFC_CLAIM_TIMEOUT", time.Minute),
+		ReadyTimeout:      r.Duration("OFC_DEPLOY_READY_TIMEOUT", 2*time.Minute),
+		CloneTimeout:      r.Duration("OFC_CLONE_TIMEOUT", 5*time.Minute),
+		CloneMaxBytes:     r.Int("OFC_CLONE_MAX_BYTES", 1<<30),
+		BuildTimeout:      r.Duration("OFC_BUILD_TIMEOUT", 30*time.Minute),
+		ShutdownGrace:     r.Duration("OFC_SHUTDOWN_GRACE", 5*time.Minute),
+		PreviewTTL:        r.Duration("OFC_PREVIEW_TTL", 7*24*time.Hour),
+		CleanupSpec:       r.String("OFC_CLEANUP_SCHEDULE", "@hourly"),
 	}
 	sched, err := cron.ParseStandard(c.CleanupSpec)
 	if err != nil {
@@ -179,5 +201,6 @@ func readConfig(look envconfig.Lookup) (config, error) {
 	tmplErr := c.readTemplateSettings()
 	reapErr := c.readReapSettings(r)
 	reconcileErr := c.readReconcileSettings(r)
-	return c, errors.Join(r.Err(), err, appErr, keyErr, dirErr, tmplErr, claimErr, reapErr, reconcileErr)
+	fnErr := c.readFunctionSettings(r)
+	return c, errors.Join(r.Err(), err, appErr, keyErr, dirErr, tmplErr, claimErr, reapErr, reconcileErr, fnErr)
 }

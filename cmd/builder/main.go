@@ -71,7 +71,7 @@ func run(ctx context.Context, look func(string) (string, bool)) error {
 	}
 
 	reg, err := registry.New(registry.Config{Host: cfg.Registry, Insecure: cfg.RegistryInsecure,
-		Username: cfg.RegistryUser, Password: cfg.RegistryPassword})
+		Username: cfg.RegistryUser, Password: cfg.RegistryPassword, Mirror: cfg.RegistryMirror})
 	if err != nil {
 		return err
 	}
@@ -97,12 +97,15 @@ func run(ctx context.Context, look func(string) (string, bool)) error {
 	recorder := logs.New(logs.Config{Store: st, Publisher: q, Redactor: red, MaxBytes: cfg.LogMaxBytes, Logger: log})
 	git := source.New(source.Config{Tokens: redactedTokens{reporter, red}, Hosts: cloneHosts(cfg),
 		Timeout: cfg.CloneTimeout, MaxBytes: int64(cfg.CloneMaxBytes)})
+	templateFetcher, templateStore := cfg.templateSources(git)
 	runner, err := pipeline.NewRunner(pipeline.RunnerConfig{
 		Store:   st,
 		Source:  git,
 		History: git,
 		Planner: plan.New(plan.Config{ImageRef: reg.Ref, StackFile: cfg.StackFile, StackFiles: cfg.StackFiles,
-			BuildArgs: cfg.buildArgs(), Watchdogs: cfg.watchdogs(), TemplatesDir: cfg.TemplatesDir}),
+			BuildArgs: cfg.buildArgs(), Watchdogs: cfg.watchdogs(), TemplatesDir: cfg.TemplatesDir,
+			TemplateFetcher: templateFetcher, TemplateStore: templateStore, TemplateRepos: cfg.TemplateRepos,
+			FunctionsGatewayURL: cfg.FunctionsGatewayURL, PlainNames: cfg.PlainNames}),
 		Builder:      bk,
 		Deployer:     gw,
 		Reporter:     reporter,
@@ -114,6 +117,7 @@ func run(ctx context.Context, look func(string) (string, bool)) error {
 		Commenter:    reporter,
 		ForkPreviews: cfg.ForkPreviews,
 		Secrets:      buildSecrets(cfg, red),
+		Images:       reg,
 		FunctionURL: func(name string) string {
 			return strings.TrimRight(cfg.GatewayURL, "/") + "/function/" + name
 		},

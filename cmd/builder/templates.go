@@ -38,6 +38,7 @@ func (c *config) readTemplateSettings() error {
 			errs = append(errs, fmt.Errorf("OFC_TEMPLATES_DIR=%q: not a directory", c.TemplatesDir))
 		}
 	}
+	errs = append(errs, c.readTemplateRepos())
 	if c.CAFile != "" {
 		b, err := os.ReadFile(c.CAFile)
 		switch {
