@@ -15,6 +15,9 @@ import (
 type Config struct {
 	// Addr is where the gateway API listens.
 	Addr string
+	// BridgePort is where the gateway API also listens on the bridge's
+	// address, for the functions (0: not there). Containerd runtime only.
+	BridgePort int
 	// Registry is the plain-HTTP registry images are resolved in.
 	Registry string
 	// User and Password guard /system/* with basic auth.
@@ -36,6 +39,7 @@ type ContainerdConfig struct {
 	Bridge       string
 	Subnet       string
 	CNIBinDir    string
+	ResolvConf   string
 	StartTimeout time.Duration
 }
 
@@ -48,6 +52,7 @@ const (
 // Defaults of the optional variables.
 const (
 	defaultAddr       = "127.0.0.1:58080"
+	defaultBridgePort = 8080
 	defaultRegistry   = "127.0.0.1:5000"
 	defaultContainerd = "/run/containerd/containerd.sock"
 )
@@ -57,16 +62,18 @@ const (
 func loadConfig(look envconfig.Lookup) (Config, error) {
 	env := envconfig.New(look)
 	cfg := Config{
-		Addr:     env.String("OFC_LOCALFAAS_ADDR", defaultAddr),
-		Registry: env.String("OFC_LOCALFAAS_REGISTRY", defaultRegistry),
-		StateDir: env.String("OFC_LOCALFAAS_STATE_DIR", ""),
-		Runtime:  env.String("OFC_LOCALFAAS_RUNTIME", runtimeContainerd),
+		Addr:       env.String("OFC_LOCALFAAS_ADDR", defaultAddr),
+		BridgePort: env.Int("OFC_LOCALFAAS_BRIDGE_PORT", defaultBridgePort),
+		Registry:   env.String("OFC_LOCALFAAS_REGISTRY", defaultRegistry),
+		StateDir:   env.String("OFC_LOCALFAAS_STATE_DIR", ""),
+		Runtime:    env.String("OFC_LOCALFAAS_RUNTIME", runtimeContainerd),
 		Containerd: ContainerdConfig{
 			Address:      env.String("OFC_LOCALFAAS_CONTAINERD", defaultContainerd),
 			Namespace:    env.String("OFC_LOCALFAAS_NAMESPACE", "ofc"),
 			Bridge:       env.String("OFC_LOCALFAAS_BRIDGE", "ofc0"),
 			Subnet:       env.String("OFC_LOCALFAAS_SUBNET", "10.62.0.0/16"),
 			CNIBinDir:    env.String("OFC_LOCALFAAS_CNI_BIN", "/usr/lib/cni"),
+			ResolvConf:   env.String("OFC_LOCALFAAS_RESOLV_CONF", ""),
 			StartTimeout: env.Duration("OFC_LOCALFAAS_START_TIMEOUT", 20*time.Second),
 		},
 	}
@@ -74,6 +81,9 @@ func loadConfig(look envconfig.Lookup) (Config, error) {
 	errs = append(errs, env.Err())
 	if _, _, err := net.SplitHostPort(cfg.Addr); err != nil {
 		errs = append(errs, fmt.Errorf("OFC_LOCALFAAS_ADDR %q: want host:port", cfg.Addr))
+	}
+	if cfg.BridgePort < 0 || cfg.BridgePort > 65535 {
+		errs = append(errs, fmt.Errorf("OFC_LOCALFAAS_BRIDGE_PORT %d: want a port, or 0 for none", cfg.BridgePort))
 	}
 	switch cfg.Runtime {
 	case runtimeNone:

@@ -8,6 +8,9 @@
 // Environment:
 //
 //	OFC_LOCALFAAS_ADDR           listen address (default 127.0.0.1:58080)
+//	OFC_LOCALFAAS_BRIDGE_PORT    port the same API listens on at the bridge's
+//	                             address, where functions reach it as
+//	                             gateway.openfaas (default 8080; 0 for none)
 //	OFC_LOCALFAAS_REGISTRY       plain-HTTP registry host:port (default 127.0.0.1:5000)
 //	OFC_GATEWAY_USER             basic auth user for /system/* (required)
 //	OFC_GATEWAY_PASSWORD         basic auth password for /system/* (required)
@@ -23,6 +26,9 @@
 //	OFC_LOCALFAAS_BRIDGE         CNI bridge (default ofc0)
 //	OFC_LOCALFAAS_SUBNET         bridge subnet (default 10.62.0.0/16)
 //	OFC_LOCALFAAS_CNI_BIN        CNI plugins (default /usr/lib/cni)
+//	OFC_LOCALFAAS_RESOLV_CONF    file mounted as every function's
+//	                             /etc/resolv.conf (default: one with no
+//	                             name server, since none can be reached)
 //	OFC_LOCALFAAS_START_TIMEOUT  how long a new container has to answer
 //	                             /_/health (default 20s)
 //
@@ -42,6 +48,7 @@ import (
 	"os"
 	"os/signal"
 	"runtime/debug"
+	"strconv"
 	"syscall"
 	"time"
 
@@ -98,15 +105,26 @@ func serve(ctx context.Context, ln net.Listener, cfg Config, logger *slog.Logger
 	if err != nil {
 		return err
 	}
-	rt, closeRuntime, err := newRuntime(ctx, cfg, state, logger)
+	rt, err := newRuntime(ctx, cfg, state, logger)
 	if err != nil {
 		return err
 	}
-	defer closeRuntime()
+	defer rt.close()
+	listeners := []net.Listener{ln}
+	// Bound before the functions are restored, so that one calling the
+	// gateway as it starts finds it.
+	bl, err := listenOnBridge(cfg, rt.bridge)
+	if err != nil {
+		return err
+	}
+	if bl != nil {
+		defer bl.Close()
+		listeners = append(listeners, bl)
+	}
 	version, sha := buildVersion()
 	srv, err := localfaas.New(localfaas.Config{
 		Username: cfg.User, Password: cfg.Password,
-		Resolver: resolver, State: state, Runtime: rt,
+		Resolver: resolver, State: state, Runtime: rt.Runtime,
 		Version: version, SHA: sha, Logger: logger,
 	})
 	if err != nil {
@@ -122,14 +140,23 @@ func serve(ctx context.Context, ln net.Listener, cfg Config, logger *slog.Logger
 		Handler:           srv,
 		ReadHeaderTimeout: 10 * time.Second,
 	}
-	done := make(chan error, 1)
-	go func() { done <- hs.Serve(ln) }()
-	logger.Info("localfaas ready", "addr", ln.Addr().String(), "registry", cfg.Registry, "runtime", cfg.Runtime,
+	// One server on every listener: the same API, the same auth, and one
+	// shutdown closes them all.
+	done := make(chan error, len(listeners))
+	for _, l := range listeners {
+		go func() { done <- hs.Serve(l) }()
+	}
+	bridgeAddr := ""
+	if bl != nil {
+		bridgeAddr = bl.Addr().String()
+	}
+	logger.Info("localfaas ready", "addr", ln.Addr().String(), "bridge_addr", bridgeAddr,
+		"registry", cfg.Registry, "runtime", cfg.Runtime,
 		"state_dir", cfg.StateDir, "functions", len(state.Functions()))
 
+	var served error
 	select {
-	case err := <-done:
-		return fmt.Errorf("serve: %w", err)
+	case served = <-done:
 	case <-ctx.Done():
 	}
 	sctx, cancel := context.WithTimeout(context.Background(), shutdownGrace)
@@ -137,11 +164,32 @@ func serve(ctx context.Context, ln net.Listener, cfg Config, logger *slog.Logger
 	if err := hs.Shutdown(sctx); err != nil {
 		return fmt.Errorf("shutdown: %w", err)
 	}
-	if err := <-done; !errors.Is(err, http.ErrServerClosed) {
-		return fmt.Errorf("serve: %w", err)
+	if served != nil {
+		return fmt.Errorf("serve: %w", served)
+	}
+	for range listeners {
+		if err := <-done; !errors.Is(err, http.ErrServerClosed) {
+			return fmt.Errorf("serve: %w", err)
+		}
 	}
 	logger.Info("localfaas stopped")
 	return nil
+}
+
+// listenOnBridge listens at the bridge's address on cfg.BridgePort, where
+// the functions' /etc/hosts sends gateway and gateway.openfaas. It
+// returns nil when there is no bridge (runtime none) or no port.
+func listenOnBridge(cfg Config, bridge net.IP) (net.Listener, error) {
+	if bridge == nil || cfg.BridgePort == 0 {
+		return nil, nil
+	}
+	addr := net.JoinHostPort(bridge.String(), strconv.Itoa(cfg.BridgePort))
+	ln, err := net.Listen("tcp", addr)
+	if err != nil {
+		return nil, fmt.Errorf("listen on bridge %s at %s (OFC_LOCALFAAS_BRIDGE_PORT, 0 for none): %w",
+			cfg.Containerd.Bridge, addr, err)
+	}
+	return ln, nil
 }
 
 // buildVersion is the module version and VCS revision the binary was

@@ -35,7 +35,7 @@ func TestLoadConfig(t *testing.T) {
 			name: "defaults",
 			vars: map[string]string{"OFC_GATEWAY_USER": "admin", "OFC_GATEWAY_PASSWORD": "pw", "OFC_LOCALFAAS_STATE_DIR": "/var/lib/localfaas"},
 			want: Config{
-				Addr: "127.0.0.1:58080", Registry: "127.0.0.1:5000", User: "admin", Password: "pw",
+				Addr: "127.0.0.1:58080", BridgePort: 8080, Registry: "127.0.0.1:5000", User: "admin", Password: "pw",
 				StateDir: "/var/lib/localfaas", Runtime: "containerd",
 				Containerd: defaultContainerdConfig,
 			},
@@ -47,13 +47,14 @@ func TestLoadConfig(t *testing.T) {
 				"OFC_GATEWAY_USER": "u", "OFC_GATEWAY_PASSWORD": "p", "OFC_LOCALFAAS_STATE_DIR": "/srv/lf",
 				"OFC_LOCALFAAS_CONTAINERD": "/srv/c.sock", "OFC_LOCALFAAS_NAMESPACE": "fn", "OFC_LOCALFAAS_BRIDGE": "fn0",
 				"OFC_LOCALFAAS_SUBNET": "10.9.0.0/24", "OFC_LOCALFAAS_CNI_BIN": "/opt/cni/bin", "OFC_LOCALFAAS_START_TIMEOUT": "5s",
+				"OFC_LOCALFAAS_BRIDGE_PORT": "9090", "OFC_LOCALFAAS_RESOLV_CONF": "/srv/resolv.conf",
 			},
 			want: Config{
-				Addr: "0.0.0.0:8080", Registry: "registry.local:5001", User: "u", Password: "p", StateDir: "/srv/lf",
+				Addr: "0.0.0.0:8080", BridgePort: 9090, Registry: "registry.local:5001", User: "u", Password: "p", StateDir: "/srv/lf",
 				Runtime: "containerd",
 				Containerd: ContainerdConfig{
 					Address: "/srv/c.sock", Namespace: "fn", Bridge: "fn0",
-					Subnet: "10.9.0.0/24", CNIBinDir: "/opt/cni/bin", StartTimeout: 5 * time.Second,
+					Subnet: "10.9.0.0/24", CNIBinDir: "/opt/cni/bin", ResolvConf: "/srv/resolv.conf", StartTimeout: 5 * time.Second,
 				},
 			},
 		},
@@ -61,7 +62,7 @@ func TestLoadConfig(t *testing.T) {
 			name: "record only",
 			vars: map[string]string{"OFC_GATEWAY_USER": "u", "OFC_GATEWAY_PASSWORD": "p", "OFC_LOCALFAAS_RUNTIME": "none"},
 			want: Config{
-				Addr: "127.0.0.1:58080", Registry: "127.0.0.1:5000", User: "u", Password: "p", Runtime: "none",
+				Addr: "127.0.0.1:58080", BridgePort: 8080, Registry: "127.0.0.1:5000", User: "u", Password: "p", Runtime: "none",
 				Containerd: defaultContainerdConfig,
 			},
 		},
@@ -82,6 +83,16 @@ func TestLoadConfig(t *testing.T) {
 			name:    "credentials missing",
 			vars:    map[string]string{},
 			wantErr: []string{"OFC_GATEWAY_USER is required", "OFC_GATEWAY_PASSWORD is required"},
+		},
+		{
+			name: "no bridge listener",
+			vars: map[string]string{"OFC_GATEWAY_USER": "u", "OFC_GATEWAY_PASSWORD": "p", "OFC_LOCALFAAS_RUNTIME": "none", "OFC_LOCALFAAS_BRIDGE_PORT": "0"},
+			want: Config{Addr: "127.0.0.1:58080", Registry: "127.0.0.1:5000", User: "u", Password: "p", Runtime: "none", Containerd: defaultContainerdConfig},
+		},
+		{
+			name:    "bad bridge port",
+			vars:    map[string]string{"OFC_GATEWAY_USER": "u", "OFC_GATEWAY_PASSWORD": "p", "OFC_LOCALFAAS_RUNTIME": "none", "OFC_LOCALFAAS_BRIDGE_PORT": "70000"},
+			wantErr: []string{"OFC_LOCALFAAS_BRIDGE_PORT 70000: want a port, or 0 for none"},
 		},
 		{
 			name:    "bad address",
@@ -136,9 +147,7 @@ func TestServeAnswersAndStops(t *testing.T) {
 		t.Fatal(err)
 	}
 	cfg := Config{Addr: ln.Addr().String(), Registry: "127.0.0.1:5000", User: "admin", Password: "pw", StateDir: t.TempDir(), Runtime: runtimeNone}
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan error, 1)
-	go func() { done <- serve(ctx, ln, cfg, slog.New(slog.NewTextHandler(io.Discard, nil))) }()
+	stop := startServe(t, ln, cfg, slog.New(slog.NewTextHandler(io.Discard, nil)))
 
 	base := "http://" + ln.Addr().String()
 	res, err := http.Get(base + "/healthz")
@@ -158,13 +167,27 @@ func TestServeAnswersAndStops(t *testing.T) {
 		t.Errorf("GET /system/functions without auth = %d, want 401", res.StatusCode)
 	}
 
-	cancel()
-	select {
-	case err := <-done:
-		if err != nil {
-			t.Errorf("serve = %v, want a clean stop", err)
+	stop()
+}
+
+// startServe runs serve on ln in the background; the function it returns
+// stops it and checks that it stopped cleanly.
+func startServe(t *testing.T, ln net.Listener, cfg Config, logger *slog.Logger) func() {
+	t.Helper()
+	ctx, cancel := context.WithCancel(context.Background())
+	t.Cleanup(cancel)
+	done := make(chan error, 1)
+	go func() { done <- serve(ctx, ln, cfg, logger) }()
+	return func() {
+		t.Helper()
+		cancel()
+		select {
+		case err := <-done:
+			if err != nil {
+				t.Errorf("serve = %v, want a clean stop", err)
+			}
+		case <-time.After(15 * time.Second):
+			t.Fatal("serve did not stop after its context ended")
 		}
-	case <-time.After(15 * time.Second):
-		t.Fatal("serve did not stop after its context ended")
 	}
 }

@@ -4,27 +4,38 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
+	"net"
 	"path/filepath"
 
 	"github.com/ofcbuild/ofc/localfaas"
 	"github.com/ofcbuild/ofc/localfaas/containerd"
 )
 
-// newRuntime builds the runtime cfg names, and what closes it.
-func newRuntime(ctx context.Context, cfg Config, secrets containerd.Secrets, logger *slog.Logger) (localfaas.Runtime, func(), error) {
+// functionRuntime is the runtime cfg names, with what the server needs of it.
+type functionRuntime struct {
+	localfaas.Runtime
+	// bridge is the address the functions reach this host at, where the
+	// gateway listens for them too; nil when functions do not run.
+	bridge net.IP
+	close  func()
+}
+
+// newRuntime builds the runtime cfg names. The containerd runtime makes
+// its bridge before it returns, so the gateway can listen there.
+func newRuntime(ctx context.Context, cfg Config, secrets containerd.Secrets, logger *slog.Logger) (functionRuntime, error) {
 	if cfg.Runtime == runtimeNone {
 		logger.Warn("OFC_LOCALFAAS_RUNTIME=none: functions are recorded, not run")
-		return localfaas.NoRuntime{}, func() {}, nil
+		return functionRuntime{Runtime: localfaas.NoRuntime{}, close: func() {}}, nil
 	}
 	rt, err := containerdRuntime(ctx, cfg, secrets, logger)
 	if err != nil {
-		return nil, nil, err
+		return functionRuntime{}, err
 	}
-	return rt, func() {
+	return functionRuntime{Runtime: rt, bridge: rt.GatewayIP(), close: func() {
 		if err := rt.Close(); err != nil {
 			logger.Warn("close the containerd runtime", "err", err)
 		}
-	}, nil
+	}}, nil
 }
 
 func containerdRuntime(ctx context.Context, cfg Config, secrets containerd.Secrets, logger *slog.Logger) (*containerd.Runtime, error) {
@@ -37,6 +48,7 @@ func containerdRuntime(ctx context.Context, cfg Config, secrets containerd.Secre
 		Bridge:       c.Bridge,
 		Subnet:       c.Subnet,
 		CNIBinDir:    c.CNIBinDir,
+		ResolvConf:   c.ResolvConf,
 		PlainHTTP:    []string{cfg.Registry},
 		StartTimeout: c.StartTimeout,
 		Logger:       logger,

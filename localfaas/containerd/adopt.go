@@ -82,7 +82,7 @@ func (r *Runtime) Teardown(ctx context.Context) error {
 	if err := removeBridge(r.cfg); err != nil {
 		errs = append(errs, err)
 	}
-	for _, dir := range []string{secretsRoot(r.cfg.DataDir), logsRoot(r.cfg.DataDir)} {
+	for _, dir := range []string{secretsRoot(r.cfg.DataDir), logsRoot(r.cfg.DataDir), etcRoot(r.cfg.DataDir)} {
 		if err := os.RemoveAll(dir); err != nil {
 			errs = append(errs, fmt.Errorf("remove %s: %w", dir, err))
 		}

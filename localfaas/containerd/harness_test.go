@@ -41,7 +41,14 @@ type env struct {
 	rt       *containerd.Runtime
 	srv      *httptest.Server
 	server   *localfaas.Server
+	// bridge serves the same gateway on the bridge's address, where the
+	// functions reach it, at bridgePort.
+	bridge *http.Server
 }
+
+// bridgePort is where the gateway listens on the bridge, as OpenFaaS's
+// gateway does on faasd and Kubernetes.
+const bridgePort = "8080"
 
 // newEnv starts a gateway and, when the test ends, tears its runtime down
 // and checks that nothing of it is left.
@@ -100,6 +107,18 @@ func (e *env) start(t *testing.T) {
 		t.Fatal(err)
 	}
 	e.srv = httptest.NewServer(e.server)
+	ln, err := net.Listen("tcp", net.JoinHostPort(rt.GatewayIP().String(), bridgePort))
+	if err != nil {
+		t.Fatal(err)
+	}
+	e.bridge = &http.Server{Handler: e.server, ReadHeaderTimeout: 10 * time.Second}
+	go e.bridge.Serve(ln)
+}
+
+// bridgeURL is the gateway's address on the bridge, as seen from this
+// host and from the functions.
+func (e *env) bridgeURL() string {
+	return "http://" + net.JoinHostPort(e.rt.GatewayIP().String(), bridgePort)
 }
 
 // stop stops the server and closes the runtime, leaving its containers.
@@ -107,6 +126,10 @@ func (e *env) stop() {
 	if e.srv != nil {
 		e.srv.Close()
 		e.srv = nil
+	}
+	if e.bridge != nil {
+		e.bridge.Close()
+		e.bridge = nil
 	}
 	if e.rt != nil {
 		e.rt.Close()

@@ -17,8 +17,9 @@ const ifName = "eth0"
 
 // newNetwork configures CNI with a bridge and host-local addresses, as
 // faasd does. The bridge is the gateway of its subnet, so this host
-// reaches every container, and there is no masquerading: functions are
-// reached by the proxy, they do not need to reach out.
+// reaches every container and the containers reach this host (the
+// gateway) there. There is no masquerading: nothing beyond the bridge is
+// reached from a container.
 func newNetwork(cfg Config) (gocni.CNI, error) {
 	conf := map[string]any{
 		"cniVersion": "0.4.0",

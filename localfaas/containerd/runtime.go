@@ -1,6 +1,9 @@
 // Package containerd runs the functions of localfaas as containerd
 // containers on a CNI bridge, as faasd does: one container per replica,
 // pulled by digest, reached by the gateway's proxy on the bridge address.
+// Each container gets /etc/hosts and /etc/resolv.conf, as on faasd, with
+// gateway and gateway.openfaas at the bridge's own address (GatewayIP),
+// where the gateway listens for the functions.
 //
 // Containers outlive the process that started them (containerd's shims
 // keep them), so a restarted gateway adopts what runs instead of starting
@@ -52,6 +55,10 @@ type Config struct {
 	Subnet string
 	// CNIBinDir holds the CNI plugins (default /usr/lib/cni).
 	CNIBinDir string
+	// ResolvConf is a file mounted as every container's /etc/resolv.conf.
+	// Empty gives one that lists no name server: without masquerading,
+	// none beyond the bridge can be reached.
+	ResolvConf string
 	// PlainHTTP lists the registry hosts pulled from over plain HTTP.
 	PlainHTTP []string
 	// StartTimeout bounds how long a new container has to answer
@@ -81,6 +88,10 @@ type Runtime struct {
 	cni    gocni.CNI
 	log    *slog.Logger
 	probe  *http.Client
+	// gateway is the bridge's own address, the one the containers reach
+	// this host at.
+	gateway net.IP
+	etc     etcFiles
 
 	mu  sync.Mutex
 	fns map[string]*function
@@ -94,7 +105,7 @@ func New(ctx context.Context, cfg Config) (*Runtime, error) {
 	if err := cfg.fill(); err != nil {
 		return nil, err
 	}
-	for _, dir := range []string{cfg.DataDir, secretsRoot(cfg.DataDir), logsRoot(cfg.DataDir)} {
+	for _, dir := range []string{cfg.DataDir, secretsRoot(cfg.DataDir), logsRoot(cfg.DataDir), etcRoot(cfg.DataDir)} {
 		if err := os.MkdirAll(dir, 0o700); err != nil {
 			return nil, fmt.Errorf("containerd runtime: %w", err)
 		}
@@ -108,8 +119,18 @@ func New(ctx context.Context, cfg Config) (*Runtime, error) {
 		c.Close()
 		return nil, err
 	}
+	gw, err := ensureBridge(cfg)
+	if err != nil {
+		c.Close()
+		return nil, fmt.Errorf("containerd runtime: %w", err)
+	}
+	etc, err := newEtcFiles(cfg, gw)
+	if err != nil {
+		c.Close()
+		return nil, fmt.Errorf("containerd runtime: %w", err)
+	}
 	r := &Runtime{
-		cfg: cfg, client: c, cni: cni, log: cfg.Logger,
+		cfg: cfg, client: c, cni: cni, log: cfg.Logger, gateway: gw, etc: etc,
 		probe: &http.Client{Timeout: time.Second, Transport: &http.Transport{DisableKeepAlives: true}},
 		fns:   map[string]*function{},
 	}
@@ -158,6 +179,11 @@ func (c *Config) fill() error {
 	return errors.Join(errs...)
 }
 
+// GatewayIP is the bridge's own address: containers reach this host
+// there, and their /etc/hosts maps gateway and gateway.openfaas to it.
+// The bridge exists from New on, so a gateway can listen there at once.
+func (r *Runtime) GatewayIP() net.IP { return append(net.IP(nil), r.gateway...) }
+
 // ns puts the runtime's namespace on ctx, for every containerd call.
 func (r *Runtime) ns(ctx context.Context) context.Context {
 	return namespaces.WithNamespace(ctx, r.cfg.Namespace)
@@ -193,7 +219,7 @@ func (r *Runtime) Apply(ctx context.Context, fn localfaas.Function) error {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 
-	hash, err := configHash(fn, r.cfg.Secrets)
+	hash, err := configHash(fn, r.cfg.Secrets, r.etc.digest())
 	if err != nil {
 		return err
 	}

@@ -22,14 +22,15 @@ const secretsMount = "/var/openfaas/secrets"
 const cpuPeriod = 100_000
 
 // specOpts turns a deployment into the container's OCI spec: the image's
-// own configuration, then the deployment's environment, limits, secrets
-// and read-only root.
-func specOpts(fn localfaas.Function, img client.Image, secretsDir string) ([]oci.SpecOpts, error) {
+// own configuration, then the deployment's environment, /etc/hosts and
+// /etc/resolv.conf, limits, secrets and read-only root.
+func specOpts(fn localfaas.Function, img client.Image, secretsDir string, etc []specs.Mount) ([]oci.SpecOpts, error) {
 	d := fn.Deployment
 	opts := []oci.SpecOpts{
 		oci.WithImageConfig(img),
 		oci.WithHostname(fn.Name()),
 		oci.WithEnv(environment(fn)),
+		oci.WithMounts(etc),
 	}
 	if d.Limits != nil {
 		if d.Limits.Memory != "" {
@@ -78,9 +79,10 @@ func environment(fn localfaas.Function) []string {
 }
 
 // configHash identifies what a container is started with: image, command,
-// environment, limits, secrets (their values too) and root mode. Labels
-// and annotations are left out: they change no container.
-func configHash(fn localfaas.Function, secrets Secrets) (string, error) {
+// environment, limits, secrets (their values too), root mode and etc, what
+// its /etc/hosts and /etc/resolv.conf depend on. Labels and annotations
+// are left out: they change no container.
+func configHash(fn localfaas.Function, secrets Secrets, etc string) (string, error) {
 	d := fn.Deployment
 	sec := map[string]string{}
 	for _, name := range d.Secrets {
@@ -97,7 +99,8 @@ func configHash(fn localfaas.Function, secrets Secrets) (string, error) {
 		Limits   any
 		Secrets  map[string]string
 		ReadOnly bool
-	}{fn.Ref, environment(fn), d.Limits, sec, d.ReadOnlyRootFilesystem})
+		Etc      string
+	}{fn.Ref, environment(fn), d.Limits, sec, d.ReadOnlyRootFilesystem, etc})
 	if err != nil {
 		return "", fmt.Errorf("config of %s: %w", fn.Name(), err)
 	}

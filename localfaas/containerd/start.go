@@ -72,7 +72,11 @@ func (r *Runtime) start(ctx context.Context, fn localfaas.Function, img client.I
 	if err != nil {
 		return nil, err
 	}
-	opts, err := specOpts(fn, img, secrets)
+	etc, err := r.etc.write(r.cfg.DataDir, id, fn.Name())
+	if err != nil {
+		return nil, err
+	}
+	opts, err := specOpts(fn, img, secrets, etc)
 	if err != nil {
 		return nil, fmt.Errorf("%w: %w", localfaas.ErrNotStarted, err)
 	}
@@ -91,6 +95,9 @@ func (r *Runtime) start(ctx context.Context, fn localfaas.Function, img client.I
 	}
 	ip, err := r.attach(ctx, id, task.Pid())
 	if err != nil {
+		return nil, err
+	}
+	if err := r.etc.address(r.cfg.DataDir, id, fn.Name(), net.ParseIP(ip)); err != nil {
 		return nil, err
 	}
 	in.addr = net.JoinHostPort(ip, functionPort)
@@ -129,19 +136,16 @@ func (r *Runtime) waitReady(ctx context.Context, in *instance) error {
 		}
 		select {
 		case st := <-exited:
-			// The shim copies the output into the log file; deleting the
-			// task waits until the copy is flushed.
-			if _, err := task.Delete(ctx); err != nil && !errdefs.IsNotFound(err) {
-				r.log.Warn("delete exited task", "container", in.id, "err", err)
-			}
-			ran := time.Since(began).Round(time.Millisecond)
-			// On a busy machine the copy may still trail the exit: it
-			// gets as long as a start would have had. Only a container
-			// that printed nothing waits all of it.
-			waitForOutput(logPath(r.cfg.DataDir, in.id), r.cfg.StartTimeout)
-			return fmt.Errorf("%w: its container exited with code %d after %s%s",
-				localfaas.ErrNotStarted, st.ExitCode(), ran, r.lastOutput(in.id))
+			return r.exitedEarly(ctx, task, in, st, time.Since(began))
 		case <-deadline.C:
+			// A probe of a container that is gone can take its whole
+			// timeout, so the exit and the deadline may both be due: the
+			// exit says more.
+			select {
+			case st := <-exited:
+				return r.exitedEarly(ctx, task, in, st, time.Since(began))
+			default:
+			}
 			return fmt.Errorf("%w: it did not answer GET /_/health on port %s within %s%s",
 				localfaas.ErrNotStarted, functionPort, r.cfg.StartTimeout, r.lastOutput(in.id))
 		case <-ctx.Done():
@@ -149,6 +153,22 @@ func (r *Runtime) waitReady(ctx context.Context, in *instance) error {
 		case <-tick.C:
 		}
 	}
+}
+
+// exitedEarly is the error of a container that exited after ran, before
+// it was ready, with the end of its output.
+func (r *Runtime) exitedEarly(ctx context.Context, task client.Task, in *instance, st client.ExitStatus, ran time.Duration) error {
+	// The shim copies the output into the log file; deleting the task
+	// waits until the copy is flushed.
+	if _, err := task.Delete(ctx); err != nil && !errdefs.IsNotFound(err) {
+		r.log.Warn("delete exited task", "container", in.id, "err", err)
+	}
+	// On a busy machine the copy may still trail the exit: it gets as
+	// long as a start would have had. Only a container that printed
+	// nothing waits all of it.
+	waitForOutput(logPath(r.cfg.DataDir, in.id), r.cfg.StartTimeout)
+	return fmt.Errorf("%w: its container exited with code %d after %s%s",
+		localfaas.ErrNotStarted, st.ExitCode(), ran.Round(time.Millisecond), r.lastOutput(in.id))
 }
 
 // healthy asks the function's /_/health, as the watchdog's probe does.

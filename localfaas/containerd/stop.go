@@ -65,8 +65,8 @@ func kill(ctx context.Context, task client.Task, grace time.Duration) error {
 
 // cleanup removes what a container named id may have left, whatever
 // stage its creation reached: its task, its place on the bridge, the
-// container and its snapshot, its secrets and its log. It is safe to call
-// on what does not exist.
+// container and its snapshot, its secrets, its /etc files and its log. It
+// is safe to call on what does not exist.
 func (r *Runtime) cleanup(ctx context.Context, id string) error {
 	var errs []error
 	c, err := r.client.LoadContainer(ctx, id)
@@ -92,7 +92,7 @@ func (r *Runtime) cleanup(ctx context.Context, id string) error {
 			errs = append(errs, fmt.Errorf("delete container %s: %w", id, err))
 		}
 	}
-	for _, p := range []string{filepath.Join(secretsRoot(r.cfg.DataDir), id), logPath(r.cfg.DataDir, id)} {
+	for _, p := range []string{filepath.Join(secretsRoot(r.cfg.DataDir), id), filepath.Join(etcRoot(r.cfg.DataDir), id), logPath(r.cfg.DataDir, id)} {
 		if err := os.RemoveAll(p); err != nil && !errors.Is(err, os.ErrNotExist) {
 			errs = append(errs, fmt.Errorf("remove %s: %w", p, err))
 		}

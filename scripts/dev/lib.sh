@@ -23,8 +23,13 @@ LOGS="$DEV/logs"
 	BUILDKIT_SOCK="$DEV/buildkit/buildkitd.sock"
 	BUILDKIT_ADDR="unix://$BUILDKIT_SOCK"
 	CONTAINERD_SOCK="$DEV/containerd/containerd.sock"
-	# The CNI bridge localfaas puts function containers on.
+	# The CNI bridge localfaas puts function containers on, and its
+	# subnet; the bridge's own address is the subnet's first (10.62.0.1).
 	CONTAINERD_BRIDGE=ofc0
+	CONTAINERD_SUBNET=10.62.0.0/16
+	# The port localfaas also listens on at the bridge's address, where
+	# functions reach it as http://gateway.openfaas:8080, as on OpenFaaS.
+	GATEWAY_BRIDGE_PORT=8080
 }
 
 # traversable DIR succeeds when every directory from / to DIR lets others
@@ -235,6 +240,8 @@ export_localfaas_env() {
 	export OFC_LOCALFAAS_RUNTIME=containerd
 	export OFC_LOCALFAAS_CONTAINERD="$CONTAINERD_SOCK"
 	export OFC_LOCALFAAS_BRIDGE="$CONTAINERD_BRIDGE"
+	export OFC_LOCALFAAS_SUBNET="$CONTAINERD_SUBNET"
+	export OFC_LOCALFAAS_BRIDGE_PORT="$GATEWAY_BRIDGE_PORT"
 }
 
 # file_sum FILE prints a content hash, to tell whether a binary changed.

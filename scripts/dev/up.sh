@@ -214,6 +214,8 @@ start_gateway() {
 		start_binary localfaas "$GATEWAY_ADDR" "$BIN/localfaas" "$BIN/localfaas"
 	)
 	wait_for localfaas 60 http_ok "http://$GATEWAY_ADDR/healthz"
+	# Bound before it answers on $GATEWAY_ADDR, so it is there already.
+	note "functions reach it as http://gateway.openfaas:$GATEWAY_BRIDGE_PORT (bridge $CONTAINERD_BRIDGE, $CONTAINERD_SUBNET)"
 }
 
 mkdir -p "$RUN" "$LOGS"
