@@ -29,7 +29,7 @@ ARTIFACTS := $(CURDIR)/test/artifacts
 GO_TEST_FLAGS ?= -count=1 -timeout 45m -artifacts -outputdir $(ARTIFACTS)
 WITH_ENV := set -a && . .dev/env && set +a &&
 
-.PHONY: build run test test-busy fuzz bench-failures bench-webhook bench-localfaas bench-history bench-livelog bench-templates bench-watchdog
+.PHONY: build run test test-busy fuzz bench-push bench-failures bench-webhook bench-localfaas bench-history bench-livelog bench-templates bench-watchdog
 
 build: ## build the service's commands into .dev/bin, the watchdogs into .dev/bin/watchdog
 	@mkdir -p $(BIN)
@@ -49,6 +49,9 @@ test-busy: ## make test RUNS times (3) in a row beside LOAD_CPUS busy loops (1);
 
 fuzz: ## every fuzz target for FUZZTIME (default 10m) each; writes docs/fuzz.md
 	scripts/fuzz.sh
+
+bench-push: up ## only what changed, the shared cache, parallel builds: push-to-live ratios against the raw tools and each other; rewrites docs/benchmarks.md
+	$(WITH_ENV) go run ./bench/pushlive
 
 bench-failures: up ## the failure suite (builders killed, outages of Postgres, NATS, BuildKit, the registry and the gateway): builds lost, duplicate deploys, time to recover; rewrites docs/benchmarks.md
 	$(WITH_ENV) go run ./bench/failures

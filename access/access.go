@@ -4,6 +4,7 @@ import (
 	"crypto/sha256"
 	"crypto/subtle"
 	"net/http"
+	"strconv"
 	"strings"
 	"time"
 
@@ -14,9 +15,13 @@ import (
 type Config struct {
 	// Links verifies signed links; nil accepts none.
 	Links *Signer
-	// Tokens are the API tokens, each of which reads every repository.
-	// Empty ones are ignored.
+	// Tokens are API tokens that read every repository, named
+	// "token-N" after their place. Empty ones are ignored.
 	Tokens []string
+	// Scoped are API tokens with names, each of which reads every
+	// repository; those of scope Write also ask for rebuilds, cancels
+	// and rollbacks. Ones with an empty secret are ignored.
+	Scoped []Token
 	// Now is the clock links expire by; nil is time.Now.
 	Now func() time.Time
 }
@@ -27,8 +32,20 @@ type Checker struct {
 	links *Signer
 	// tokens are hashed so that comparing them takes the same time
 	// whatever their length and however much of one matches.
-	tokens [][sha256.Size]byte
+	tokens []hashed
 	now    func() time.Time
+}
+
+// hashed is a token with its secret hashed.
+type hashed struct {
+	sum [sha256.Size]byte
+	who Caller
+}
+
+// Caller is who made a request with a token, and whether it may write.
+type Caller struct {
+	Name  string
+	Write bool
 }
 
 // New returns a Checker for cfg.
@@ -37,9 +54,13 @@ func New(cfg Config) *Checker {
 	if c.now == nil {
 		c.now = time.Now
 	}
-	for _, t := range cfg.Tokens {
-		if t != "" {
-			c.tokens = append(c.tokens, sha256.Sum256([]byte(t)))
+	tokens := cfg.Scoped
+	for i, t := range cfg.Tokens {
+		tokens = append(tokens, Token{Name: "token-" + strconv.Itoa(i+1), Scope: Read, Secret: t})
+	}
+	for _, t := range tokens {
+		if t.Secret != "" {
+			c.tokens = append(c.tokens, hashed{sum: sha256.Sum256([]byte(t.Secret)), who: Caller{Name: t.Name, Write: t.Scope == Write}})
 		}
 	}
 	return c
@@ -48,7 +69,11 @@ func New(cfg Config) *Checker {
 // CanReadRepo reports whether r may read repo: anyone a public one, an
 // API token any.
 func (c *Checker) CanReadRepo(r *http.Request, repo pipeline.Repo) bool {
-	return !repo.Private || c.hasToken(r)
+	if !repo.Private {
+		return true
+	}
+	_, ok := c.Caller(r)
+	return ok
 }
 
 // CanReadBuild reports whether r may read b: as its repository, or with a
@@ -57,18 +82,30 @@ func (c *Checker) CanReadBuild(r *http.Request, b pipeline.Build) bool {
 	return c.CanReadRepo(r, b.Repo) || c.links.Valid(r.URL.Query(), b.ID, c.now())
 }
 
-// hasToken reports whether r carries one of the API tokens as
-// "Authorization: Bearer <token>".
-func (c *Checker) hasToken(r *http.Request) bool {
-	scheme, token, ok := strings.Cut(r.Header.Get("Authorization"), " ")
-	if !ok || !strings.EqualFold(scheme, "Bearer") || token == "" || len(c.tokens) == 0 {
-		return false
+// Caller is who r's token names, when r carries one of the API tokens as
+// "Authorization: Bearer <token>"; ok is false without one.
+func (c *Checker) Caller(r *http.Request) (who Caller, ok bool) {
+	scheme, token, found := strings.Cut(r.Header.Get("Authorization"), " ")
+	if !found || !strings.EqualFold(scheme, "Bearer") || token == "" || len(c.tokens) == 0 {
+		return Caller{}, false
 	}
 	sum := sha256.Sum256([]byte(strings.TrimSpace(token)))
-	found := 0
-	for _, t := range c.tokens {
+	match := -1
+	for i, t := range c.tokens {
 		// Every token is compared, so the time does not say which matched.
-		found |= subtle.ConstantTimeCompare(sum[:], t[:])
+		if subtle.ConstantTimeCompare(sum[:], t.sum[:]) == 1 {
+			match = i
+		}
 	}
-	return found == 1
+	if match < 0 {
+		return Caller{}, false
+	}
+	return c.tokens[match].who, true
+}
+
+// Writer implements api.Writers: the name of r's token and whether its
+// scope is write; ok is false when r carries no valid token.
+func (c *Checker) Writer(r *http.Request) (name string, write, ok bool) {
+	who, ok := c.Caller(r)
+	return who.Name, who.Write, ok
 }

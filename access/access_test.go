@@ -44,7 +44,7 @@ func TestCanReadBuild(t *testing.T) {
 
 	private := pipeline.Repo{Owner: "acme", Name: "secret", Private: true}
 	public := pipeline.Repo{Owner: "acme", Name: "open"}
-	checker := access.New(access.Config{Links: signer, Tokens: []string{"", "tok-1", "tok-2"}, Now: clock})
+	checker := access.New(access.Config{Links: signer, Tokens: []string{"", "tok-1"}, Scoped: readers("tok-2"), Now: clock})
 	cases := []struct {
 		name  string
 		repo  pipeline.Repo

@@ -1,6 +1,7 @@
 // Package access decides who may read the build history: anyone a public
 // repository's builds, API tokens every repository, and a signed,
-// expiring link one build with its log.
+// expiring link one build with its log; and who may ask the service to
+// act (rebuild, cancel, roll back): API tokens of scope write.
 package access
 
 import (

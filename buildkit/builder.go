@@ -48,6 +48,15 @@ type Config struct {
 	// such as the npm cache or Go's module and build caches) keep their
 	// contents. For measuring cold builds; the service leaves it off.
 	NoCache bool
+	// CacheRef names, for a function's image reference, the registry
+	// reference its build cache is kept under, which every builder
+	// imports from and exports to ("" for none); nil keeps no cache but
+	// buildkitd's own.
+	CacheRef func(image string) string
+	// CacheExists reports whether the cache at a CacheRef is there to
+	// import; nil imports it whatever (a missing one is then an ERROR
+	// line in the build's log, not a failure).
+	CacheExists func(ctx context.Context, ref string) bool
 }
 
 // Builder builds and pushes images with buildkitd. It implements
@@ -104,6 +113,7 @@ func (b *Builder) Build(ctx context.Context, spec pipeline.FunctionSpec, log io.
 	if err != nil {
 		return "", err
 	}
+	opt.CacheImports = b.cacheImports(ctx, spec)
 	if err := b.acquire(ctx, log); err != nil {
 		return "", pipeline.Transient(fmt.Errorf("build %s: wait for a free build slot: %w", spec.Image, err))
 	}
@@ -126,6 +136,11 @@ func (b *Builder) Build(ctx context.Context, spec pipeline.FunctionSpec, log io.
 	digest := resp.ExporterResponse["containerimage.digest"]
 	if digest == "" {
 		return "", fmt.Errorf("build %s: buildkitd reported no image digest", spec.Image)
+	}
+	if d, ok := st.export.took(); ok {
+		if t := pipeline.BuildTraceFrom(ctx); t != nil && t.Pushed != nil {
+			t.Pushed(d)
+		}
 	}
 	return digest, nil
 }
@@ -182,13 +197,14 @@ func (b *Builder) solveOpt(spec pipeline.FunctionSpec) (client.SolveOpt, error) 
 	if err := namedContexts(spec, attrs, mounts); err != nil {
 		return client.SolveOpt{}, err
 	}
-	return client.SolveOpt{
+	opt := client.SolveOpt{
 		Session:       attach,
 		Frontend:      "dockerfile.v0",
 		FrontendAttrs: attrs,
 		LocalMounts:   mounts,
 		Exports:       []client.ExportEntry{{Type: client.ExporterImage, Attrs: export}},
-	}, nil
+	}
+	return opt, nil
 }
 
 // CABundleSecret is the id of the build secret that holds Config.CABundle.

@@ -44,7 +44,9 @@ func newFixture(t *testing.T) fixture {
 	addr, host := devStack(t)
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
-	b, err := buildkit.New(ctx, buildkit.Config{Addr: addr, Insecure: true, Parallel: 2})
+	// As the builder runs: with a registry cache to import from.
+	b, err := buildkit.New(ctx, buildkit.Config{Addr: addr, Insecure: true, Parallel: 2,
+		CacheRef: func(image string) string { return pipeline.RepositoryOf(image) + ":buildcache" }})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -25,6 +25,7 @@ const (
 type steps struct {
 	byDigest map[digest.Digest]*step
 	order    []digest.Digest
+	export   exportClock
 }
 
 // step is one vertex of the solve, a Dockerfile instruction for the most
@@ -42,6 +43,7 @@ func newSteps() *steps {
 // add takes in one status update.
 func (s *steps) add(ss *client.SolveStatus) {
 	for _, v := range ss.Vertexes {
+		s.export.add(v)
 		st := s.get(v.Digest)
 		if v.Name != "" {
 			st.name = v.Name
@@ -68,13 +70,24 @@ func (s *steps) get(d digest.Digest) *step {
 // failed returns the first step that failed by itself; steps cancelled
 // because another one failed do not count.
 func (s *steps) failed() (*step, bool) {
+	var first *step
 	for _, d := range s.order {
 		st := s.byDigest[d]
-		if st.err != "" && !strings.HasSuffix(st.err, context.Canceled.Error()) {
+		if st.err == "" || strings.HasSuffix(st.err, context.Canceled.Error()) ||
+			// A cache that is not there yet fails its import, and the
+			// build goes on without it: not the build's failure.
+			strings.HasPrefix(st.name, "importing cache manifest") {
+			continue
+		}
+		// A command that failed says more than the steps it cut short.
+		if strings.HasPrefix(st.err, "process ") {
 			return st, true
 		}
+		if first == nil {
+			first = st
+		}
 	}
-	return nil, false
+	return first, first != nil
 }
 
 // tail keeps the last lines a step printed, stdout and stderr together.

@@ -102,3 +102,20 @@ func lens(ss []string) []int {
 	}
 	return out
 }
+
+// A cache that could not be imported is not the step that failed: the
+// command that failed, with its output, is.
+func TestFailedSkipsACacheImport(t *testing.T) {
+	st := newSteps()
+	st.add(&client.SolveStatus{
+		Vertexes: []*client.Vertex{
+			{Digest: "sha256:1", Name: "importing cache manifest from reg/o/r/fn:buildcache", Error: "failed to configure registry cache importer: not found"},
+			{Digest: "sha256:2", Name: "[2/2] RUN make", Error: `process "/bin/sh -c make" did not complete successfully: exit code: 2`},
+		},
+		Logs: []*client.VertexLog{{Vertex: "sha256:2", Stream: 2, Data: []byte("make: *** no rule\n")}},
+	})
+	failed, ok := st.failed()
+	if !ok || failed.name != "[2/2] RUN make" || !slices.Equal(failed.tail.last(), []string{"make: *** no rule"}) {
+		t.Errorf("failed() = %+v, %v; want the RUN step with its output", failed, ok)
+	}
+}

@@ -89,6 +89,18 @@ type FunctionBuild struct {
 	Error      string     `json:"error,omitempty"`
 	StartedAt  *time.Time `json:"started_at,omitempty"`
 	FinishedAt *time.Time `json:"finished_at,omitempty"`
+	// ContentHash is the function's FunctionSpec.ContentHash: what made
+	// its image.
+	ContentHash string `json:"content_hash,omitempty"`
+	// ReusedFrom is the commit whose build made the image this one
+	// reused, not building it again: "" when it was built.
+	ReusedFrom string `json:"reused_from,omitempty"`
+	// Unchanged says the gateway ran this image with these settings
+	// already, so the function was not deployed again.
+	Unchanged bool `json:"unchanged,omitempty"`
+	// Stages are when each of the function's stages ran, in order, for
+	// the build page's timeline.
+	Stages []StageTiming `json:"stages,omitempty"`
 }
 
 // ImageByDigest is the reference a deploy pins: repo@sha256:...

@@ -55,7 +55,9 @@ type Deployments interface {
 	// MarkRemoved records that name was removed by build id, and why.
 	MarkRemoved(ctx context.Context, name string, id int64, why string) error
 	// PrunableImages lists the images pushed by builds of branch in the
-	// repository of build id whose digest no live deployment runs.
+	// repository of build id whose digest no live deployment runs and no
+	// build of another branch recorded (an image reused there is theirs
+	// too).
 	PrunableImages(ctx context.Context, id int64, branch string) ([]PrunableImage, error)
 }
 

@@ -10,10 +10,16 @@ var ErrNotFound = errors.New("not found")
 var ErrSecretNotFound = errors.New("build secret not configured")
 
 // SupersededError says a newer push of the same branch or pull request,
-// at commit By, made a build pointless.
+// at commit By, made a build pointless, or a user cancelled it: By is
+// then CancelledBy(the user).
 type SupersededError struct{ By string }
 
-func (e *SupersededError) Error() string { return "superseded by " + e.By }
+func (e *SupersededError) Error() string {
+	if e.Cancelled() {
+		return e.By
+	}
+	return "superseded by " + e.By
+}
 
 // transientError marks an error that may go away by itself: a dependency
 // that is down, a network that failed. The queue retries such builds.

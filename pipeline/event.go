@@ -92,6 +92,9 @@ type Event struct {
 	// InstallationID is the GitHub App installation, 0 when not an App.
 	InstallationID int64     `json:"installation_id,omitempty"`
 	ReceivedAt     time.Time `json:"received_at"`
+	// Trigger is set when a user asked for the build through the API (a
+	// rebuild, a rollback) rather than a forge: nil for a webhook's.
+	Trigger *Trigger `json:"trigger,omitempty"`
 }
 
 // ShortCommit is the first 7 characters of the commit, as forges show it.

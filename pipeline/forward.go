@@ -44,7 +44,8 @@ func (l *lineage) mayReplace(ctx context.Context, live *Deployed) (string, error
 		return "", fmt.Errorf("the function name %q is taken: %s deploys a function of that name already, and %s cannot replace it; rename one of the two functions",
 			live.DeployName, live.Repo.FullName(), l.ev.Repo.FullName())
 	}
-	if live == nil || live.Commit == "" || live.Commit == l.ev.Commit {
+	if live == nil || live.Commit == "" || live.Commit == l.ev.Commit || l.ev.Trigger.Rollback() {
+		// A rollback is a user's explicit, recorded step back.
 		return "", nil
 	}
 	l.mu.Lock()

@@ -22,6 +22,12 @@ type FunctionSpec struct {
 	Dockerfile string
 	// BuildArgs are passed to the Dockerfile as --build-arg.
 	BuildArgs map[string]string
+	// ContentHash is a hash of everything that makes the function's
+	// image (its build context, build arguments, build secret ids and
+	// named contexts); "" when the function is not built. Two functions
+	// with one hash make the same image, so an image built for one serves
+	// the other.
+	ContentHash string
 	// Image is the immutable tag to push: <registry>/<owner>/<repo>/<function>:<commit>.
 	// For a Prebuilt function it is the stack file's own reference.
 	Image string

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"log/slog"
 	"strings"
+	"sync/atomic"
 	"time"
 )
 
@@ -48,6 +49,7 @@ func (r *Runner) runFunction(ctx context.Context, log *slog.Logger, ev Event, li
 		rctx := context.WithoutCancel(ctx)
 		r.reporting(rctx, ev, fb.BuildID, spec.Name, st)
 		r.report(rctx, log, ev, fb.BuildID, spec.Name, st)
+		r.cfg.Observer.FunctionDone(FunctionOutcome{State: Superseded})
 		return functionResult{fb: fb, err: sup}
 	}
 	if err != nil {
@@ -63,30 +65,23 @@ func (r *Runner) runFunction(ctx context.Context, log *slog.Logger, ev Event, li
 		st.State, st.Description = StatusFailure, fmt.Sprintf("%s failed: %s", step, Summary(err))
 		tail.Line(ctx, fb.BuildID, spec.Name, step, "error: "+err.Error())
 		log.Info("function failed", "step", step, "err", err)
-	case why != "" && spec.Prebuilt:
-		fb.State = Success
-		st.State, st.Description = StatusSuccess, "image found; not deployed: "+why
-		tail.Line(ctx, fb.BuildID, spec.Name, StepDeploy, "found "+fb.Image+"; not deployed: "+why)
-	case why != "":
-		fb.State = Success
-		st.State, st.Description = StatusSuccess, "built; not deployed: "+why
-		tail.Line(ctx, fb.BuildID, spec.Name, StepBuild, "built "+fb.ImageByDigest()+"; not deployed: "+why)
-	case spec.Prebuilt:
-		fb.State = Success
-		st.State, st.Description = StatusSuccess, prebuiltStatus(spec, fb)
-		tail.Line(ctx, fb.BuildID, spec.Name, StepReady, prebuiltDone(spec, fb))
 	default:
 		fb.State = Success
-		st.State, st.Description = StatusSuccess, "deployed "+spec.DeployName
-		tail.Line(ctx, fb.BuildID, spec.Name, StepReady, "deployed "+spec.DeployName+" ("+fb.ImageByDigest()+")")
+		var line string
+		var step Step
+		st.State = StatusSuccess
+		st.Description, line, step = outcome(spec, fb, why)
+		tail.Line(ctx, fb.BuildID, spec.Name, step, line)
 	}
 	saved, serr := r.cfg.Store.SaveFunctionBuild(ctx, fb)
 	if serr != nil {
 		return functionResult{fb: fb, err: err, storeErr: fmt.Errorf("record function %s: %w", spec.Name, serr)}
 	}
+	r.cfg.Observer.FunctionDone(functionOutcome(spec, saved, why))
 	r.reporting(ctx, ev, fb.BuildID, spec.Name, st)
 	st.Log = tail.String()
 	r.report(ctx, log, ev, fb.BuildID, spec.Name, st)
+	r.exportCache(ctx, spec, saved, tail)
 	return functionResult{fb: saved, err: err}
 }
 
@@ -94,12 +89,24 @@ func (r *Runner) runFunction(ctx context.Context, log *slog.Logger, ev Event, li
 // or why what it built was not deployed. A prebuilt function is not
 // built: its image is resolved to a digest, which it is deployed by.
 func (r *Runner) buildAndDeploy(ctx context.Context, log *slog.Logger, ev Event, lin *lineage, spec FunctionSpec, fb *FunctionBuild, tail *logTail) (Step, string, error) {
+	start := time.Now().UTC()
 	if spec.Prebuilt {
-		if err := r.resolvePrebuilt(ctx, spec, fb, tail); err != nil {
+		err := r.resolvePrebuilt(ctx, spec, fb, tail)
+		r.clock(fb).done(StageBuild, "prebuilt", start, err)
+		if err != nil {
 			return StepDeploy, "", err
 		}
-	} else if err := r.build(ctx, ev, spec, fb, tail); err != nil {
-		return StepBuild, "", err
+	} else if reused, err := r.reuseAsAsked(ctx, ev, spec, fb, tail); err != nil || reused {
+		r.clock(fb).done(StageBuild, "reused", start, err)
+		if err != nil {
+			return StepBuild, "", err
+		}
+	} else {
+		pushed, err := r.build(ctx, ev, spec, fb, tail)
+		r.clock(fb).built(start, pushed, err)
+		if err != nil {
+			return StepBuild, "", err
+		}
 	}
 	if why := r.notDeployed(ev); why != "" {
 		return "", why, nil
@@ -108,33 +115,43 @@ func (r *Runner) buildAndDeploy(ctx context.Context, log *slog.Logger, ev Event,
 }
 
 // build builds and pushes the function's image and records its digest.
-func (r *Runner) build(ctx context.Context, ev Event, spec FunctionSpec, fb *FunctionBuild, tail *logTail) error {
+// pushed is how long the push took, as the builder timed it (0 when it
+// did not say).
+func (r *Runner) build(ctx context.Context, ev Event, spec FunctionSpec, fb *FunctionBuild, tail *logTail) (pushed time.Duration, err error) {
 	secrets, err := r.buildSecrets(ctx, ev, spec, fb.BuildID, tail)
 	if err != nil {
-		return err
+		return 0, err
 	}
 	spec.Secrets = secrets
 	if spec.TemplateFrom != "" {
 		tail.Line(ctx, fb.BuildID, spec.Name, StepBuild, "building "+spec.Lang+" from the "+spec.TemplateFrom)
 	}
+	if err := r.slots.acquire(ctx, fb.BuildID, func() {
+		tail.Line(ctx, fb.BuildID, spec.Name, StepBuild, "waiting for a free build slot, shared with the other builds on this builder")
+	}); err != nil {
+		return 0, Transient(fmt.Errorf("wait for a build slot: %w", err))
+	}
+	defer r.slots.release(fb.BuildID)
 	w := NewLineWriter(ctx, tail, fb.BuildID, spec.Name, StepBuild)
 	// BuildTimeout: a build that runs past it is the user's failure (a
 	// build that never ends), unless ctx itself ended (the builder
 	// stopping), which the caller retries as before.
 	buildCtx, cancelBuild := context.WithTimeout(ctx, r.cfg.BuildTimeout)
+	var pushTime atomic.Int64
+	buildCtx = WithBuildTrace(buildCtx, &BuildTrace{Pushed: func(d time.Duration) { pushTime.Store(int64(d)) }})
 	digest, err := r.cfg.Builder.Build(buildCtx, spec, w)
 	timedOut := err != nil && ctx.Err() == nil && errors.Is(buildCtx.Err(), context.DeadlineExceeded)
 	cancelBuild()
 	w.Close()
 	if timedOut {
-		return fmt.Errorf("build took longer than %s", r.cfg.BuildTimeout)
+		return 0, fmt.Errorf("build took longer than %s", r.cfg.BuildTimeout)
 	}
 	if err != nil {
-		return err
+		return 0, err
 	}
 	fb.Digest = digest
 	tail.Line(ctx, fb.BuildID, spec.Name, StepBuild, "pushed "+spec.Image+" ("+digest+")")
-	return nil
+	return time.Duration(pushTime.Load()), nil
 }
 
 // deploy runs fb's image, pinned by digest, under the function's deploy
@@ -143,41 +160,44 @@ func (r *Runner) build(ctx context.Context, ev Event, spec FunctionSpec, fb *Fun
 // built it, by digest when it is prebuilt (see NotBuilt).
 func (r *Runner) deploy(ctx context.Context, log *slog.Logger, ev Event, lin *lineage, spec FunctionSpec, fb *FunctionBuild, tail *logTail) (Step, string, error) {
 	image := fb.ImageByDigest()
+	spec = fingerprinted(spec, image)
+	start := time.Now().UTC()
 	why, err := r.cfg.Deployments.Advance(ctx, Deployed{
 		DeployName: spec.DeployName, Function: spec.Name, Branch: ev.Branch, Preview: ev.PreviewBranch() != "",
 		PullRequest: ev.PullRequest, Commit: ev.Commit, Image: fb.Image, Digest: fb.Digest, BuildID: fb.BuildID,
 	}, lin.mayReplace, func(ctx context.Context) error {
-		// An attempt killed after the gateway took its deploy, before the
-		// record: the gateway already runs this image, as this build
-		// deploys it (its annotations say the commit, the branch and the
-		// pull request exactly).
-		if img, ann, err := r.cfg.Deployer.Running(ctx, spec.DeployName); err == nil && img == image && holds(ann, spec.Deployment.Annotations) {
-			tail.Line(ctx, fb.BuildID, spec.Name, StepDeploy, spec.DeployName+" runs "+image+" already: not deployed again")
+		// The gateway runs this image with these settings already: an
+		// unchanged function of a later commit, or an attempt killed after
+		// the gateway took its deploy, before the record. Deploying again
+		// would only restart it (on faasd, dropping its calls).
+		if img, ann, err := r.cfg.Deployer.Running(ctx, spec.DeployName); err == nil && img == image &&
+			ann[AnnotationDeployment] == spec.Deployment.Annotations[AnnotationDeployment] {
+			fb.Unchanged = true
+			since := ann[LabelCommit]
+			tail.Line(ctx, fb.BuildID, spec.Name, StepDeploy, fmt.Sprintf("%s runs %s with the same settings already (deployed for %s): not deployed again",
+				spec.DeployName, image, ShortSHA(since)))
 			return nil
 		}
 		tail.Line(ctx, fb.BuildID, spec.Name, StepDeploy, "deploying "+spec.DeployName+" with "+image)
 		return r.cfg.Deployer.Deploy(ctx, spec, image)
 	})
+	r.clock(fb).done(StageDeploy, deployHow(*fb, why), start, err)
 	if err != nil || why != "" {
 		return StepDeploy, why, err
 	}
 	readyCtx, cancel := context.WithTimeout(ctx, r.cfg.ReadyTimeout)
 	defer cancel()
-	if err := r.cfg.Deployer.WaitReady(readyCtx, spec.DeployName); err != nil {
+	start = time.Now().UTC()
+	err = r.cfg.Deployer.WaitReady(readyCtx, spec.DeployName)
+	r.clock(fb).done(StageReady, "", start, err)
+	if err != nil {
 		return StepReady, "", err
+	}
+	if !fb.Unchanged && !ev.ReceivedAt.IsZero() {
+		r.cfg.Observer.Live(time.Since(ev.ReceivedAt))
 	}
 	log.Info("function deployed", "deploy_name", spec.DeployName, "digest", fb.Digest, "prebuilt", spec.Prebuilt)
 	return "", "", nil
-}
-
-// holds reports whether got has every key of want, with its value.
-func holds(got, want map[string]string) bool {
-	for k, v := range want {
-		if g, ok := got[k]; !ok || g != v {
-			return false
-		}
-	}
-	return true
 }
 
 // lastLines keeps the end of a long message, where a compiler or a failed

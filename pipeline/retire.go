@@ -10,9 +10,11 @@ import (
 // that an earlier build deployed and that this build's stack file no
 // longer has. Only records of earlier builds count: a later build that
 // added a function and finished first keeps it. A build that deploys
-// nothing retires nothing.
+// nothing retires nothing, and neither does one a user asked for (a
+// rebuild or rollback of an older commit, whose build id is newer than
+// the functions added since): only pushes change which functions exist.
 func (r *Runner) retireRemoved(ctx context.Context, log *slog.Logger, ev Event, id int64, specs []FunctionSpec) error {
-	if r.notDeployed(ev) != "" {
+	if r.notDeployed(ev) != "" || ev.Trigger != nil {
 		return nil
 	}
 	planned := make(map[string]bool, len(specs))

@@ -9,6 +9,7 @@ import (
 	"sort"
 	"strings"
 	"sync"
+	"time"
 )
 
 // run takes a claimed build from clone to its final state. A nil error
@@ -37,7 +38,10 @@ func (r *Runner) run(ctx context.Context, log *slog.Logger, req BuildRequest) er
 	}
 
 	r.line(ctx, id, "", StepClone, fmt.Sprintf("fetching %s at %s", ev.Repo.FullName(), ev.Commit))
-	if err := r.cfg.Source.Fetch(ctx, ev, src); err != nil {
+	start := time.Now()
+	err = r.cfg.Source.Fetch(ctx, ev, src)
+	r.clock(nil).done(StageClone, "", start, err)
+	if err != nil {
 		r.line(ctx, id, "", StepClone, "error: "+err.Error())
 		if err := retryable(ctx, err); err != nil {
 			return err
@@ -45,7 +49,9 @@ func (r *Runner) run(ctx context.Context, log *slog.Logger, req BuildRequest) er
 		return r.finish(ctx, log, ev, id, Failure, StepClone, err.Error())
 	}
 
+	start = time.Now()
 	plan, err := r.cfg.Planner.Plan(ctx, ev, src, work)
+	r.clock(nil).done(StagePlan, "", start, err)
 	if err != nil {
 		r.line(ctx, id, "", StepStack, "error: "+err.Error())
 		if err := retryable(ctx, err); err != nil {
@@ -56,13 +62,17 @@ func (r *Runner) run(ctx context.Context, log *slog.Logger, req BuildRequest) er
 	for _, w := range plan.Warnings {
 		r.line(ctx, id, "", StepStack, "warning: "+w)
 	}
-	specs := plan.Functions
-	r.line(ctx, id, "", StepStack, fmt.Sprintf("functions (%d): %s", len(specs), specNames(specs)))
+	r.line(ctx, id, "", StepStack, fmt.Sprintf("functions (%d): %s", len(plan.Functions), specNames(plan.Functions)))
+	specs, err := r.onDemand(ctx, id, ev, plan.Functions)
+	if err != nil {
+		r.line(ctx, id, "", StepStack, "error: "+err.Error())
+		return r.finish(ctx, log, ev, id, Failure, StepStack, err.Error())
+	}
 
 	fbs := make([]FunctionBuild, len(specs))
 	for i, s := range specs {
 		fb, err := r.cfg.Store.SaveFunctionBuild(ctx, FunctionBuild{
-			BuildID: id, Name: s.Name, DeployName: s.DeployName, Image: s.Image, State: Queued,
+			BuildID: id, Name: s.Name, DeployName: s.DeployName, Image: s.Image, State: Queued, ContentHash: s.ContentHash,
 		})
 		if err != nil {
 			return Transient(fmt.Errorf("record function %s: %w", s.Name, err))
@@ -76,7 +86,7 @@ func (r *Runner) run(ctx context.Context, log *slog.Logger, req BuildRequest) er
 
 	lin := &lineage{history: r.cfg.History, ev: ev, dir: src, buildID: id}
 	results := r.runFunctions(ctx, log, ev, lin, specs, fbs)
-	if err := r.retireRemoved(ctx, log, ev, id, specs); err != nil {
+	if err := r.retireRemoved(ctx, log, ev, id, plan.Functions); err != nil {
 		return err
 	}
 	if err := r.conclude(ctx, log, ev, id, results); err != nil {
@@ -164,6 +174,7 @@ func (r *Runner) finishWith(ctx context.Context, log *slog.Logger, ev Event, id 
 	if err := r.cfg.Store.FinishBuild(ctx, id, st, step, stored); err != nil {
 		return fmt.Errorf("store final state of build %d: %w", id, err)
 	}
+	r.cfg.Observer.BuildDone(ev.Kind, st)
 	log.Info("build finished", "state", st, "step", step)
 	r.report(ctx, log, ev, id, "", status)
 	return nil

@@ -42,12 +42,28 @@ type RunnerConfig struct {
 	// Images resolves the images of prebuilt functions, which are
 	// deployed without a build; nil fails such functions, saying so.
 	Images ImageResolver
+	// Built and Retagger find and name again the image an earlier build
+	// made of the same content, which a function then reuses rather than
+	// build; with either nil every function is built.
+	Built    ImageHistory
+	Retagger Retagger
+	// Cache saves the build cache of the functions built, once they are
+	// live; nil saves none beyond the builder's own.
+	Cache CacheExporter
+	// Observer learns how long each stage took and how builds and
+	// functions ended, for metrics; nil means none.
+	Observer Observer
 
 	// WorkDir is where builds check out and prepare their contexts; each
 	// build gets its own directory, removed when it ends.
 	WorkDir string
 	// Parallelism bounds the functions of one build built at once.
 	Parallelism int
+	// BuildSlots bounds the image builds of all the builds the runner
+	// works on at once (Parallelism when 0); a freed slot goes to the
+	// build holding the fewest, so a large stack does not starve a small
+	// push beside it.
+	BuildSlots int
 	// ClaimTimeout is how long a running build may go unheard before
 	// another runner takes it over; the runner tells the queue and the
 	// store it is alive four times as often. The queue's ack wait is
@@ -85,6 +101,9 @@ type RunnerConfig struct {
 // report. It is safe for concurrent use: builders may run several.
 type Runner struct {
 	cfg RunnerConfig
+	// slots bound the image builds of every build this runner works on
+	// at once, shared fairly among them.
+	slots *fairSlots
 }
 
 // NewRunner checks cfg, fills its defaults and returns a Runner.
@@ -101,6 +120,9 @@ func NewRunner(cfg RunnerConfig) (*Runner, error) {
 	}
 	if cfg.Parallelism < 1 {
 		cfg.Parallelism = 2
+	}
+	if cfg.BuildSlots < 1 {
+		cfg.BuildSlots = cfg.Parallelism
 	}
 	if cfg.ClaimTimeout <= 0 {
 		cfg.ClaimTimeout = time.Minute
@@ -126,13 +148,16 @@ func NewRunner(cfg RunnerConfig) (*Runner, error) {
 	if cfg.FunctionURL == nil {
 		cfg.FunctionURL = func(name string) string { return name }
 	}
+	if cfg.Observer == nil {
+		cfg.Observer = noObserver{}
+	}
 	if cfg.Redact == nil {
 		cfg.Redact = func(s string) string { return s }
 	}
 	if cfg.TargetURL == nil {
 		cfg.TargetURL = func(int64) string { return "" }
 	}
-	return &Runner{cfg: cfg}, nil
+	return &Runner{cfg: cfg, slots: newFairSlots(cfg.BuildSlots)}, nil
 }
 
 // Handle runs the build of one delivery and settles the delivery: Ack once
@@ -167,6 +192,7 @@ func (r *Runner) Handle(ctx context.Context, d Delivery) {
 		return
 	}
 
+	r.queued(req, d)
 	// A newer push cancels the run with the SupersededError as cause.
 	runCtx, cancelRun := context.WithCancelCause(ctx)
 	defer cancelRun(nil)
@@ -199,6 +225,8 @@ func (r *Runner) endAttempt(parent context.Context, log *slog.Logger, d Delivery
 		r.reportSuperseded(ctx, log, req, sup)
 		if ferr := r.cfg.Store.FinishBuild(ctx, req.BuildID, Superseded, "", sup.Error()); ferr != nil {
 			log.Error("store final state", "err", ferr)
+		} else {
+			r.cfg.Observer.BuildDone(req.Event.Kind, Superseded)
 		}
 		r.cfg.Logs.Flush(ctx, req.BuildID, true)
 		r.settle(ctx, log, d.Ack)

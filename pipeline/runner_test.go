@@ -103,6 +103,9 @@ func (d *memDeployer) Deploy(_ context.Context, s FunctionSpec, image string) er
 	d.mu.Lock()
 	defer d.mu.Unlock()
 	d.images[s.DeployName] = image
+	if d.annotations != nil {
+		d.annotations[s.DeployName] = s.Deployment.Annotations
+	}
 	d.deploys++
 	return nil
 }

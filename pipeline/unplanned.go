@@ -23,6 +23,7 @@ func (r *Runner) unplanned(ctx context.Context, log *slog.Logger, ev Event, spec
 	if err != nil {
 		return functionResult{fb: fb, err: problem, storeErr: fmt.Errorf("record function %s: %w", spec.Name, err)}
 	}
+	r.cfg.Observer.FunctionDone(FunctionOutcome{State: Failure})
 	st := CommitStatus{
 		Context: r.functionContext(spec.Name), State: StatusFailure, TargetURL: r.cfg.TargetURL(fb.BuildID),
 		Description: fmt.Sprintf("%s failed: %s", StepStack, Summary(problem)),

@@ -72,7 +72,8 @@ type Config struct {
 // Planner plans builds; it implements pipeline.Planner. Safe for
 // concurrent use.
 type Planner struct {
-	cfg Config
+	cfg   Config
+	trees treeSums
 }
 
 var _ pipeline.Planner = (*Planner)(nil)
@@ -191,7 +192,7 @@ func (p *Planner) function(ctx context.Context, ev pipeline.Event, s *stack.Stac
 		// deploys it.
 		aliases = []string{p.cfg.ImageRef(ev.Repo.Owner, ev.Repo.Name, fn.Name, ev.Tag)}
 	}
-	return pipeline.FunctionSpec{
+	spec := pipeline.FunctionSpec{
 		Aliases:       aliases,
 		Name:          fn.Name,
 		DeployName:    DeployName(ev.Repo.Owner, ev.Repo.Name, ev.PreviewBranch(), fn.Name),
@@ -207,7 +208,11 @@ func (p *Planner) function(ctx context.Context, ev pipeline.Event, s *stack.Stac
 		BuildSecrets: slices.Sorted(maps.Keys(fn.BuildSecrets)),
 		Image:        image,
 		Deployment:   deployment(fn, ev, fprocess),
-	}, nil
+	}
+	if spec.ContentHash, err = p.contentHash(ctx, spec); err != nil {
+		return pipeline.FunctionSpec{}, pipeline.Transient(err)
+	}
+	return spec, nil
 }
 
 // deployment is what the gateway is asked to run for fn, with fprocess

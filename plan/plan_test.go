@@ -162,6 +162,13 @@ func TestPlan(t *testing.T) {
 			Deployment:   pipeline.Deployment{EnvVars: family(nil), Labels: withProduction(nil), Annotations: withProduction(nil)},
 		},
 	}
+	for i := range specs {
+		// What the hash covers is tested on its own.
+		if len(specs[i].ContentHash) != 64 {
+			t.Errorf("%s: content hash %q", specs[i].Name, specs[i].ContentHash)
+		}
+		specs[i].ContentHash = ""
+	}
 	if !reflect.DeepEqual(specs, want) {
 		t.Errorf("Plan =\n%+v\nwant\n%+v", specs, want)
 	}
@@ -396,17 +403,19 @@ func TestPlanWatchdogsAndInstallationArgs(t *testing.T) {
 		"web/Dockerfile": "ARG WATCHDOG=0.8.0\nFROM ghcr.io/openfaas/of-watchdog:${WATCHDOG} as watchdog\n" +
 			"FROM openfaas/classic-watchdog:0.2.1 AS classic\nFROM busybox\nCOPY --from=watchdog /fwatchdog /usr/bin/fwatchdog\n",
 	})
+	wd := writeRepo(t, map[string]string{"of/fwatchdog": "of", "classic/fwatchdog": "classic"})
+	of, classic := filepath.Join(wd, "of"), filepath.Join(wd, "classic")
 	cfg := Config{
 		ImageRef:  localRef,
 		BuildArgs: map[string]string{"GOPROXY": "https://proxy.internal", "PIP_INDEX_URL": "https://pypi.internal/simple/"},
-		Watchdogs: map[string]string{"of-watchdog": "/w/of", "classic-watchdog": "/w/classic"},
+		Watchdogs: map[string]string{"of-watchdog": of, "classic-watchdog": classic},
 	}
 	specs, err := specsOf(New(cfg).Plan(context.Background(), event(), repo, t.TempDir()))
 	if err != nil {
 		t.Fatalf("Plan: %v", err)
 	}
 	got := specs[0]
-	wantNamed := map[string]string{"ghcr.io/openfaas/of-watchdog:0.9.2": "/w/of", "openfaas/classic-watchdog:0.2.1": "/w/classic"}
+	wantNamed := map[string]string{"ghcr.io/openfaas/of-watchdog:0.9.2": of, "openfaas/classic-watchdog:0.2.1": classic}
 	if !reflect.DeepEqual(got.NamedContexts, wantNamed) {
 		t.Errorf("named contexts = %v, want %v", got.NamedContexts, wantNamed)
 	}

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"sync"
 	"time"
 
 	"github.com/nats-io/nats.go"
@@ -17,10 +18,15 @@ import (
 // Handler takes one delivery and settles it (Ack, Nak or Term).
 type Handler func(ctx context.Context, d pipeline.Delivery)
 
-// Consume pulls build requests one at a time and hands each to h, until ctx
-// ends. Several processes calling Consume share the work: each request goes
-// to one of them. A request that cannot be decoded is terminated.
+// Consume pulls build requests and hands each to h, at most
+// Config.Concurrency at once, until ctx ends; it returns once every h it
+// started has returned. A request is pulled only when a handler is free.
+// Several processes calling Consume share the work: each request goes to
+// one of them. A request that cannot be decoded is terminated.
 func (q *Queue) Consume(ctx context.Context, log *slog.Logger, h Handler) error {
+	busy := make(chan struct{}, max(q.cfg.Concurrency, 1))
+	var wg sync.WaitGroup
+	defer wg.Wait()
 	cons, err := q.js.CreateOrUpdateConsumer(ctx, q.cfg.Stream, jetstream.ConsumerConfig{
 		Durable:        q.cfg.Consumer,
 		AckPolicy:      jetstream.AckExplicitPolicy,
@@ -33,11 +39,17 @@ func (q *Queue) Consume(ctx context.Context, log *slog.Logger, h Handler) error 
 		return fmt.Errorf("create consumer %s: %w", q.cfg.Consumer, err)
 	}
 	for ctx.Err() == nil {
+		select {
+		case busy <- struct{}{}:
+		case <-ctx.Done():
+			return ctx.Err()
+		}
 		// Next rather than a Messages iterator: an iterator prefetches, and
 		// a prefetched request would wait here, its AckWait running, while
 		// another builder sits idle.
 		msg, err := cons.Next(jetstream.FetchMaxWait(5 * time.Second))
 		if err != nil {
+			<-busy
 			if errors.Is(err, nats.ErrTimeout) || errors.Is(err, jetstream.ErrNoMessages) {
 				continue
 			}
@@ -50,11 +62,16 @@ func (q *Queue) Consume(ctx context.Context, log *slog.Logger, h Handler) error 
 		}
 		d, err := newDelivery(msg, q.cfg.MaxDeliver)
 		if err != nil {
+			<-busy
 			log.Error("drop undecodable build request", "err", err)
 			_ = msg.TermWithReason(err.Error())
 			continue
 		}
-		h(ctx, d)
+		wg.Add(1)
+		go func() {
+			defer func() { <-busy; wg.Done() }()
+			h(ctx, d)
+		}()
 	}
 	return ctx.Err()
 }

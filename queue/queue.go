@@ -25,6 +25,9 @@ type Config struct {
 	Subject string
 	// Consumer is the durable name all builders share.
 	Consumer string
+	// Concurrency is how many requests one Consume works on at once (1
+	// when 0): the builds one builder runs side by side.
+	Concurrency int
 	// MaxDeliver bounds the deliveries of one request.
 	MaxDeliver int
 	// AckWait is how long a delivery may go without Ack or InProgress

@@ -1,6 +1,10 @@
 package registry
 
-import "strings"
+import (
+	"strings"
+
+	"github.com/ofcbuild/ofc/pipeline"
+)
 
 // Path components and tags in an image reference allow far fewer characters
 // than owner, repository and function names may hold. These bounds come
@@ -86,3 +90,21 @@ func tag(commit string) string {
 }
 
 func isAlnum(c rune) bool { return c >= 'a' && c <= 'z' || c >= '0' && c <= '9' }
+
+// CacheTag is the tag a function's build cache is kept under.
+const CacheTag = "buildcache"
+
+// CacheRef names where the build cache of the function whose image is
+// image ("<host>/<owner>/<repo>/<function>:<commit>", as Ref names it) is
+// kept: under repository, which holds the caches of every function
+// ("registry.example.com/cache" gives
+// "registry.example.com/cache/<owner>/<repo>/<function>:buildcache"), or
+// beside the images when repository is "". An image Ref did not name has
+// its cache beside it.
+func (r *Registry) CacheRef(repository, image string) string {
+	repo := pipeline.RepositoryOf(image)
+	if path, ok := strings.CutPrefix(repo, r.host+"/"); ok && repository != "" {
+		repo = strings.TrimRight(repository, "/") + "/" + path
+	}
+	return repo + ":" + CacheTag
+}

@@ -111,3 +111,20 @@ func FuzzRef(f *testing.F) {
 		}
 	})
 }
+
+func TestCacheRef(t *testing.T) {
+	r, err := New(Config{Host: "127.0.0.1:5000"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	image := r.Ref("Acme", "Shop", "api", "0123456789abcdef0123456789abcdef01234567")
+	for repository, want := range map[string]string{
+		"":                            "127.0.0.1:5000/acme/shop/api:buildcache",
+		"registry.example.com/cache":  "registry.example.com/cache/acme/shop/api:buildcache",
+		"registry.example.com/cache/": "registry.example.com/cache/acme/shop/api:buildcache",
+	} {
+		if got := r.CacheRef(repository, image); got != want {
+			t.Errorf("CacheRef(%q) = %q, want %q", repository, got, want)
+		}
+	}
+}

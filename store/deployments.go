@@ -86,6 +86,10 @@ const prunableImages = `SELECT DISTINCT fb.image, fb.digest
 FROM function_builds fb JOIN builds b ON b.id = fb.build_id
 WHERE b.repo_id = (SELECT repo_id FROM builds WHERE id = $1) AND b.branch = $2 AND fb.digest <> ''
 	AND NOT EXISTS (SELECT 1 FROM deployments d WHERE d.digest = fb.digest AND d.removed_at IS NULL)
+	-- An image another branch's build made or reused is that branch's
+	-- too: a retagged image and an identical build share one manifest.
+	AND NOT EXISTS (SELECT 1 FROM function_builds o JOIN builds ob ON ob.id = o.build_id
+		WHERE o.digest = fb.digest AND ob.repo_id = b.repo_id AND ob.branch <> $2)
 ORDER BY fb.image, fb.digest`
 
 // PrunableImages implements pipeline.Deployments.

@@ -42,7 +42,9 @@ FROM build JOIN repo ON repo.id = build.repo_id`
 // An older build whose push came after the new commit (its Before is that
 // commit) is newer code delivered first, and is left alone; so is a build
 // of the same commit. Builds recorded in the same statement do not see
-// each other: their deploys still only move forward.
+// each other: their deploys still only move forward. A build a user
+// asked for (a rebuild, a rollback: its event has a trigger) supersedes
+// nothing: it is not a newer push.
 const supersede = `superseded AS (
 	UPDATE builds o SET
 		superseded_by = n.commit_sha,
@@ -52,7 +54,7 @@ const supersede = `superseded AS (
 	FROM build n
 	WHERE o.repo_id = n.repo_id AND o.kind = n.kind AND o.branch = n.branch AND o.id < n.id
 	  AND o.state IN ('queued', 'running') AND o.superseded_by = ''
-	  AND n.kind IN ('push', 'pull_request')
+	  AND n.kind IN ('push', 'pull_request') AND n.event->'trigger' IS NULL
 	  AND (n.kind = 'push' OR o.event->>'pull_request' = n.event->>'pull_request')
 	  AND o.commit_sha <> n.commit_sha
 	  AND COALESCE(o.event->>'before', '') <> n.commit_sha

@@ -14,8 +14,9 @@ import (
 // saveFunctionBuild writes every field given, so the row always equals the
 // caller's latest value.
 const saveFunctionBuild = `INSERT INTO function_builds
-	(build_id, name, deploy_name, image, digest, state, failed_step, error, started_at, finished_at)
-VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
+	(build_id, name, deploy_name, image, digest, state, failed_step, error, started_at, finished_at,
+	content_hash, reused_from, unchanged, stages)
+VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)
 ON CONFLICT (build_id, name) DO UPDATE SET
 	deploy_name = EXCLUDED.deploy_name,
 	image       = EXCLUDED.image,
@@ -25,6 +26,10 @@ ON CONFLICT (build_id, name) DO UPDATE SET
 	error       = EXCLUDED.error,
 	started_at  = EXCLUDED.started_at,
 	finished_at = EXCLUDED.finished_at,
+	content_hash = EXCLUDED.content_hash,
+	reused_from  = EXCLUDED.reused_from,
+	unchanged    = EXCLUDED.unchanged,
+	stages       = EXCLUDED.stages,
 	updated_at  = now()
 RETURNING ` + functionColumns
 
@@ -48,7 +53,7 @@ func (s *Store) SaveFunctionBuild(ctx context.Context, fb pipeline.FunctionBuild
 	}
 	rows, _ := s.pool.Query(ctx, saveFunctionBuild,
 		fb.BuildID, fb.Name, fb.DeployName, fb.Image, fb.Digest, fb.State, fb.FailedStep, fb.Error,
-		fb.StartedAt, fb.FinishedAt)
+		fb.StartedAt, fb.FinishedAt, fb.ContentHash, fb.ReusedFrom, fb.Unchanged, stagesOf(fb))
 	row, err := pgx.CollectExactlyOneRow(rows, pgx.RowToStructByName[functionRow])
 	if err != nil {
 		var pgErr *pgconn.PgError
@@ -58,4 +63,13 @@ func (s *Store) SaveFunctionBuild(ctx context.Context, fb pipeline.FunctionBuild
 		return pipeline.FunctionBuild{}, fmt.Errorf("save function %s of build %d: %w", fb.Name, fb.BuildID, err)
 	}
 	return row.functionBuild(), nil
+}
+
+// stagesOf is fb's timeline as the stages column takes it: a list, empty
+// rather than null.
+func stagesOf(fb pipeline.FunctionBuild) []pipeline.StageTiming {
+	if fb.Stages == nil {
+		return []pipeline.StageTiming{}
+	}
+	return fb.Stages
 }

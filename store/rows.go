@@ -63,7 +63,7 @@ func (r buildRow) build() pipeline.Build {
 
 // functionColumns are the columns of functionRow.
 const functionColumns = `id, build_id, name, deploy_name, image, digest, state,
-	failed_step, error, started_at, finished_at`
+	failed_step, error, started_at, finished_at, content_hash, reused_from, unchanged, stages`
 
 // functionRow is one row of functionColumns.
 type functionRow struct {
@@ -78,6 +78,12 @@ type functionRow struct {
 	Error      string         `db:"error"`
 	StartedAt  *time.Time     `db:"started_at"`
 	FinishedAt *time.Time     `db:"finished_at"`
+	// Content says what made the image, and how it was found again.
+	ContentHash string `db:"content_hash"`
+	ReusedFrom  string `db:"reused_from"`
+	Unchanged   bool   `db:"unchanged"`
+	// Stages is the timeline, a jsonb list.
+	Stages []pipeline.StageTiming `db:"stages"`
 }
 
 func (r functionRow) functionBuild() pipeline.FunctionBuild {
@@ -93,6 +99,11 @@ func (r functionRow) functionBuild() pipeline.FunctionBuild {
 		Error:      r.Error,
 		StartedAt:  utc(r.StartedAt),
 		FinishedAt: utc(r.FinishedAt),
+
+		ContentHash: r.ContentHash,
+		ReusedFrom:  r.ReusedFrom,
+		Unchanged:   r.Unchanged,
+		Stages:      r.Stages,
 	}
 }
 

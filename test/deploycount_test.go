@@ -30,7 +30,7 @@ type deployKey struct{ Service, Image string }
 
 // newDeployCounter starts a reverse proxy to the gateway at gatewayURL,
 // closed when t ends.
-func newDeployCounter(t *testing.T, gatewayURL string) *deployCounter {
+func newDeployCounter(t testing.TB, gatewayURL string) *deployCounter {
 	t.Helper()
 	target, err := url.Parse(gatewayURL)
 	if err != nil {

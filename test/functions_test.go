@@ -16,7 +16,7 @@ const gatewayNamespace = "ofc"
 
 // invoke calls a deployed function through the gateway, as its users do,
 // and returns the status and the answer.
-func invoke(t *testing.T, svc services, name, method, body string) (int, string) {
+func invoke(t testing.TB, svc services, name, method, body string) (int, string) {
 	t.Helper()
 	a := call(t, svc, name, method, "", "", body)
 	return a.status, a.body
@@ -31,7 +31,7 @@ type answer struct {
 
 // call asks a deployed function through the gateway at path (with its
 // query), with a body of contentType ("" for none).
-func call(t *testing.T, svc services, name, method, path, contentType, body string) answer {
+func call(t testing.TB, svc services, name, method, path, contentType, body string) answer {
 	t.Helper()
 	req, err := http.NewRequestWithContext(context.Background(), method, svc.GatewayURL+"/function/"+name+path, strings.NewReader(body))
 	if err != nil {
@@ -54,7 +54,7 @@ func call(t *testing.T, svc services, name, method, path, contentType, body stri
 
 // removeFunctionsAtEnd deletes, when t ends, every function of owner from
 // the gateway, and checks that none of their containers is left running.
-func removeFunctionsAtEnd(t *testing.T, svc services, owner string) {
+func removeFunctionsAtEnd(t testing.TB, svc services, owner string) {
 	t.Cleanup(func() {
 		ctx := context.Background()
 		gw := gatewayClient(t, svc)
@@ -78,7 +78,7 @@ func removeFunctionsAtEnd(t *testing.T, svc services, owner string) {
 
 // containersOf lists the gateway's containers of functions whose names
 // start with prefix.
-func containersOf(t *testing.T, svc services, prefix string) []string {
+func containersOf(t testing.TB, svc services, prefix string) []string {
 	t.Helper()
 	c, err := client.New(svc.ContainerdAddr, client.WithDefaultNamespace(gatewayNamespace))
 	if err != nil {

@@ -39,7 +39,7 @@ func TestMain(m *testing.M) {
 	os.Exit(code)
 }
 
-func binary(t *testing.T, name string) string {
+func binary(t testing.TB, name string) string {
 	t.Helper()
 	buildOnce.Do(func() {
 		binDir, buildErr = os.MkdirTemp("", "ofc-e2e-bin-")
@@ -49,7 +49,7 @@ func binary(t *testing.T, name string) string {
 		// The builder finds the watchdogs next to itself, as make build
 		// lays them out.
 		for _, args := range [][]string{
-			{"-o", binDir + "/", "./cmd/webhook", "./cmd/builder"},
+			{"-o", binDir + "/", "./cmd/webhook", "./cmd/builder", "./cmd/ofc"},
 			{"-ldflags", "-s -w", "-o", binDir + "/watchdog/of-watchdog/fwatchdog", "./cmd/fwatchdog"},
 			{"-ldflags", "-s -w", "-o", binDir + "/watchdog/classic-watchdog/fwatchdog", "./cmd/classic-watchdog"},
 		} {
@@ -75,7 +75,7 @@ func binary(t *testing.T, name string) string {
 // stream on the shared dev stack, a webhook and builders as real
 // processes, and a GitHub API double.
 type system struct {
-	t          *testing.T
+	t          testing.TB
 	svc        services
 	dbURL      string
 	WebhookURL string
@@ -96,14 +96,14 @@ func randomID() string {
 }
 
 // newSystem starts a webhook and n builders.
-func newSystem(t *testing.T, builders int) *system {
+func newSystem(t testing.TB, builders int) *system {
 	t.Helper()
 	return newSystemWith(t, builders)
 }
 
 // newSystemWith starts a webhook and n builders with settings (NAME=value)
 // on top of the test's.
-func newSystemWith(t *testing.T, builders int, settings ...string) *system {
+func newSystemWith(t testing.TB, builders int, settings ...string) *system {
 	t.Helper()
 	svc := requireServices(t)
 	id := randomID()
@@ -165,7 +165,13 @@ func (s *system) start(name string, extraEnv ...string) string {
 		t.Fatal(err)
 	}
 	cmd := exec.Command(binary(t, name))
-	cmd.Env = append(append([]string{}, s.env...), extraEnv...)
+	var own []string
+	if name == "builder" {
+		// Builders side by side, and tests side by side, each need a
+		// metrics address of their own; a setting given overrides it.
+		own = append(own, "OFC_BUILDER_METRICS_ADDR="+freePort(t))
+	}
+	cmd.Env = append(append(own, s.env...), extraEnv...)
 	cmd.Stdout, cmd.Stderr = logf, logf
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
@@ -217,7 +223,7 @@ func tail(s string, n int) string {
 	return strings.Join(lines, "\n")
 }
 
-func freePort(t *testing.T) string {
+func freePort(t testing.TB) string {
 	t.Helper()
 	l, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {

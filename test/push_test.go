@@ -214,7 +214,7 @@ func TestAFunctionThatDoesNotCompileFailsAloneAndSaysWhy(t *testing.T) {
 	}
 }
 
-func gatewayClient(t *testing.T, svc services) *deploy.Client {
+func gatewayClient(t testing.TB, svc services) *deploy.Client {
 	t.Helper()
 	c, err := deploy.New(deploy.Config{GatewayURL: svc.GatewayURL, Username: svc.GatewayUser, Password: svc.GatewayPassword})
 	if err != nil {

@@ -24,7 +24,7 @@ type services struct {
 
 // requireServices returns the dev stack's addresses; see testenv.Require
 // for what happens when they are unknown.
-func requireServices(t *testing.T) services {
+func requireServices(t testing.TB) services {
 	t.Helper()
 	v := testenv.Require(t, "OFC_DATABASE_URL", "OFC_NATS_URL", "OFC_BUILDKIT_ADDR", "OFC_REGISTRY",
 		"OFC_GATEWAY_URL", "OFC_GATEWAY_USER", "OFC_GATEWAY_PASSWORD", "OFC_CONTAINERD_ADDR", "OFC_BUILD_CA_FILE")

@@ -27,6 +27,8 @@ const (
 type buildPage struct {
 	Build     pipeline.Build
 	Functions []functionView
+	// Timeline draws the functions' stages; nil when none was timed.
+	Timeline *timeline
 	// RepoPage links the repository's page when r may read it: a signed
 	// link opens one build, not its repository.
 	RepoPage string
@@ -78,7 +80,7 @@ func (p *Pages) Build(w http.ResponseWriter, r *http.Request) {
 		p.unavailable(w, "get build", err, "build_id", r.PathValue("id"))
 		return
 	}
-	page := buildPage{Build: b}
+	page := buildPage{Build: b, Timeline: newTimeline(b)}
 	for _, f := range b.Functions {
 		page.Functions = append(page.Functions, functionView{f, api.FunctionURL(p.cfg.FunctionsURL, b, f)})
 	}

@@ -311,3 +311,19 @@ func TestBuildPageSaysTheLogWasRemoved(t *testing.T) {
 		t.Errorf("a kept log is said to be removed:\n%s", body)
 	}
 }
+
+// A function whose image was reused, and left running, says so.
+func TestBuildPageSaysAnImageWasReused(t *testing.T) {
+	h := fixture()
+	h.builds[2].Functions = append(h.builds[2].Functions, pipeline.FunctionBuild{Name: "web", DeployName: "acme-shop-web-1b",
+		Image: "reg/acme/shop/web:v1.0", Digest: "sha256:98", State: pipeline.Success, ReusedFrom: "1234567890abcdef1234567890abcdef12345678", Unchanged: true})
+	srv := site(t, h, &logs{})
+	_, body := fetch(t, srv, "/builds/2", false)
+	if !strings.Contains(body, `<span class="reused" title="1234567890abcdef1234567890abcdef12345678">unchanged since 1234567, image reused</span>`) ||
+		!strings.Contains(body, `running already, not redeployed`) {
+		t.Errorf("the page does not say web's image was reused:\n%s", body)
+	}
+	if strings.Count(body, "image reused") != 1 {
+		t.Error("a function that was built is said to be reused")
+	}
+}

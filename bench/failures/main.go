@@ -8,7 +8,6 @@
 package main
 
 import (
-	"bufio"
 	"bytes"
 	"context"
 	"flag"
@@ -16,7 +15,6 @@ import (
 	"io"
 	"os"
 	"os/exec"
-	"regexp"
 	"sort"
 	"strings"
 	"time"
@@ -41,7 +39,7 @@ func run(ctx context.Context, args []string) error {
 	start := time.Now()
 	cmd := exec.CommandContext(ctx, "go", "test", "./test/", "-run", suite, "-count=1", "-v", "-timeout", "60m")
 	var buf bytes.Buffer
-	cmd.Stdout = io.MultiWriter(&buf, progress{os.Stdout})
+	cmd.Stdout = io.MultiWriter(&buf, benchdoc.Progress{W: os.Stdout, Tag: "FAULT"})
 	cmd.Stderr = os.Stderr
 	runErr := cmd.Run()
 	faults := parse(buf.String())
@@ -56,43 +54,16 @@ func run(ctx context.Context, args []string) error {
 	return section.Write(*out, text)
 }
 
-// progress passes on the test runner's own lines (=== RUN, --- PASS, the
-// FAULT lines), not the services' logs that tests print.
-type progress struct{ w io.Writer }
-
-func (p progress) Write(b []byte) (int, error) {
-	for _, line := range strings.SplitAfter(string(b), "\n") {
-		t := strings.TrimSpace(line)
-		if strings.HasPrefix(t, "---") || strings.HasPrefix(t, "===") || strings.Contains(t, "FAULT ") || strings.HasPrefix(t, "ok") || strings.HasPrefix(t, "FAIL") {
-			fmt.Fprint(p.w, line)
-		}
-	}
-	return len(b), nil
-}
-
 // fault is one FAULT line: its name and its figures.
 type fault struct {
 	name    string
 	figures map[string]string
 }
 
-var faultLine = regexp.MustCompile(`FAULT (\S+)((?: \S+=\S+)*)`)
-
 func parse(out string) []fault {
 	var faults []fault
-	sc := bufio.NewScanner(strings.NewReader(out))
-	sc.Buffer(make([]byte, 1<<20), 1<<20)
-	for sc.Scan() {
-		m := faultLine.FindStringSubmatch(sc.Text())
-		if m == nil {
-			continue
-		}
-		f := fault{name: m[1], figures: map[string]string{}}
-		for _, kv := range strings.Fields(m[2]) {
-			k, v, _ := strings.Cut(kv, "=")
-			f.figures[k] = v
-		}
-		faults = append(faults, f)
+	for _, l := range benchdoc.ParseLines(out, "FAULT") {
+		faults = append(faults, fault{name: l.Name, figures: l.Figures})
 	}
 	sort.Slice(faults, func(i, j int) bool { return faults[i].name < faults[j].name })
 	return faults

@@ -118,6 +118,8 @@ type config struct {
 	reapSettings
 	reconcileSettings
 	functionSettings
+	cacheSettings
+	metricsSettings
 }
 
 func readConfig(look envconfig.Lookup) (config, error) {
@@ -201,6 +203,6 @@ func readConfig(look envconfig.Lookup) (config, error) {
 	tmplErr := c.readTemplateSettings()
 	reapErr := c.readReapSettings(r)
 	reconcileErr := c.readReconcileSettings(r)
-	fnErr := c.readFunctionSettings(r)
+	fnErr := errors.Join(c.readFunctionSettings(r), c.readCacheSettings(r), c.readMetricsSettings(r))
 	return c, errors.Join(r.Err(), err, appErr, keyErr, dirErr, tmplErr, claimErr, reapErr, reconcileErr, fnErr)
 }

@@ -51,15 +51,25 @@ func run(ctx context.Context, look func(string) (string, bool)) error {
 
 	// The ack wait outlasts the claim: a request the queue delivers again
 	// after a builder died finds the build's claim stale, and takes it.
-	q, err := cfg.Queue(ctx, log, queue.Config{MaxDeliver: cfg.MaxAttempts, Name: "ofc-" + cfg.Name,
+	q, err := cfg.Queue(ctx, log, queue.Config{MaxDeliver: cfg.MaxAttempts, Name: "ofc-" + cfg.Name, Concurrency: cfg.Builds,
 		AckWait: cfg.ClaimTimeout + cfg.ClaimTimeout/2})
 	if err != nil {
 		return err
 	}
 	defer q.Close()
 
+	reg, err := registry.New(registry.Config{Host: cfg.Registry, Insecure: cfg.RegistryInsecure,
+		Username: cfg.RegistryUser, Password: cfg.RegistryPassword, Mirror: cfg.RegistryMirror})
+	if err != nil {
+		return err
+	}
 	bk, err := buildkit.New(ctx, buildkit.Config{Addr: cfg.BuildKitAddr, Insecure: cfg.RegistryInsecure, Parallel: cfg.Parallelism,
-		Registry: cfg.Registry, Username: cfg.RegistryUser, Password: cfg.RegistryPassword, CABundle: cfg.CABundle})
+		Registry: cfg.Registry, Username: cfg.RegistryUser, Password: cfg.RegistryPassword, CABundle: cfg.CABundle,
+		CacheRef: cfg.cacheRef(reg), CacheExists: func(ctx context.Context, ref string) bool {
+			_, ok, err := reg.Exists(ctx, ref)
+			// Not knowing, import it: a missing cache only costs a line.
+			return ok || err != nil
+		}})
 	if err != nil {
 		return err
 	}
@@ -70,11 +80,6 @@ func run(ctx context.Context, look func(string) (string, bool)) error {
 		return err
 	}
 
-	reg, err := registry.New(registry.Config{Host: cfg.Registry, Insecure: cfg.RegistryInsecure,
-		Username: cfg.RegistryUser, Password: cfg.RegistryPassword, Mirror: cfg.RegistryMirror})
-	if err != nil {
-		return err
-	}
 	gw, err := deploy.New(deploy.Config{GatewayURL: cfg.GatewayURL, Username: cfg.GatewayUser, Password: cfg.GatewayPassword})
 	if err != nil {
 		return err
@@ -98,6 +103,10 @@ func run(ctx context.Context, look func(string) (string, bool)) error {
 	git := source.New(source.Config{Tokens: redactedTokens{reporter, red}, Hosts: cloneHosts(cfg),
 		Timeout: cfg.CloneTimeout, MaxBytes: int64(cfg.CloneMaxBytes)})
 	templateFetcher, templateStore := cfg.templateSources(git)
+	observer, err := cfg.serveMetrics(ctx, log)
+	if err != nil {
+		return err
+	}
 	runner, err := pipeline.NewRunner(pipeline.RunnerConfig{
 		Store:   st,
 		Source:  git,
@@ -118,11 +127,16 @@ func run(ctx context.Context, look func(string) (string, bool)) error {
 		ForkPreviews: cfg.ForkPreviews,
 		Secrets:      buildSecrets(cfg, red),
 		Images:       reg,
+		Built:        st,
+		Retagger:     reg,
+		Cache:        bk,
+		Observer:     observer,
 		FunctionURL: func(name string) string {
 			return strings.TrimRight(cfg.GatewayURL, "/") + "/function/" + name
 		},
 		WorkDir:       cfg.WorkDir,
 		Parallelism:   cfg.Parallelism,
+		BuildSlots:    cfg.Parallelism,
 		ReadyTimeout:  cfg.ReadyTimeout,
 		BuildTimeout:  cfg.BuildTimeout,
 		ClaimTimeout:  cfg.ClaimTimeout,

@@ -26,6 +26,10 @@ const usage = `ofc talks to the ofc build service.
 Usage:
   ofc builds [owner/repo] [--limit N] [--provider P]  latest builds of a repository, or every repository
   ofc logs <build> [--function F] [--follow]         a build's log; --follow prints it live
+  ofc rebuild <build> [--filter GLOB] [--reuse]      build a build's commit again, all or some functions
+  ofc cancel <build>                                 stop a queued or running build
+  ofc rollback <owner/repo> [--branch B] [--to ID]   deploy the last good build before the live one again
+  (rebuild, cancel and rollback need a token of scope write)
 
 Flags of every command:
   --url URL      the service (OFC_URL, default ` + defaultURL + `)
@@ -82,6 +86,12 @@ func (a *app) dispatch(ctx context.Context, args []string) error {
 		return a.runBuilds(ctx, rest)
 	case "logs":
 		return a.runLogs(ctx, rest)
+	case "rebuild":
+		return a.runRebuild(ctx, rest)
+	case "cancel":
+		return a.runCancel(ctx, rest)
+	case "rollback":
+		return a.runRollback(ctx, rest)
 	case "help":
 		fmt.Fprint(a.stdout, usage)
 		return nil

@@ -127,6 +127,11 @@ func (c *client) getJSON(ctx context.Context, path string, query url.Values, out
 	if err != nil {
 		return err
 	}
+	return c.exchange(req, out)
+}
+
+// exchange sends req and decodes its JSON answer into out.
+func (c *client) exchange(req *http.Request, out any) error {
 	req.Header.Set("Accept", "application/json")
 	resp, err := c.do(req)
 	if err != nil {

@@ -1,6 +1,7 @@
 // Command ofc is the command-line client of the build service: it lists a
 // repository's builds and prints or follows a build's log through the
-// service's JSON API and its live log stream.
+// service's JSON API and its live log stream; with a token of scope
+// write it also rebuilds, cancels and rolls back builds.
 //
 // Exit codes: 0 done (a followed build succeeded); 1 the followed build
 // ended in failure or error; 2 the command line was wrong; 3 the API

@@ -2,7 +2,6 @@ package main
 
 import (
 	"errors"
-	"strings"
 	"time"
 
 	"github.com/ofcbuild/ofc/access"
@@ -30,8 +29,9 @@ type config struct {
 	// LinkKeyFile; nil turns signed links off.
 	LinkKeyFile string
 	LinkKey     []byte
-	// APITokens each read every repository, private ones included.
-	APITokens []string
+	// APITokens each read every repository, private ones included;
+	// those of scope write also rebuild, cancel and roll back.
+	APITokens []access.Token
 	// FunctionsURL is where the pages say functions answer.
 	FunctionsURL string
 }
@@ -48,21 +48,11 @@ func readConfig(look envconfig.Lookup) (config, error) {
 		ReadyTimeout:  r.Duration("OFC_READY_TIMEOUT", 2*time.Second),
 		ShutdownGrace: r.Duration("OFC_SHUTDOWN_GRACE", 10*time.Second),
 		LinkKeyFile:   r.String("OFC_LINK_KEY_FILE", ""),
-		APITokens:     splitList(r.String("OFC_API_TOKENS", "")),
 		FunctionsURL:  r.String("OFC_FUNCTIONS_URL", "http://127.0.0.1:58080"),
 	}
 	key, err := access.ReadKey(c.LinkKeyFile)
 	c.LinkKey = key
-	return c, errors.Join(r.Err(), err)
-}
-
-// splitList splits a comma-separated list, dropping empty items.
-func splitList(s string) []string {
-	var out []string
-	for _, item := range strings.Split(s, ",") {
-		if item = strings.TrimSpace(item); item != "" {
-			out = append(out, item)
-		}
-	}
-	return out
+	tokens, terr := access.ParseTokens(r.String("OFC_API_TOKENS", ""))
+	c.APITokens = tokens
+	return c, errors.Join(r.Err(), err, terr)
 }

@@ -67,6 +67,7 @@ func run(ctx context.Context, look func(string) (string, bool)) error {
 	if err != nil {
 		return err
 	}
+	mountWriteSide(mux, api.WriteConfig{Builds: st, Actions: st, Recorder: st, Publisher: q, Access: acc, Writers: acc, Logger: log})
 	mux.HandleFunc("GET /api/builds/{id}/logs", api.BuildLogs(api.LogsConfig{Builds: st, Logs: st, Live: q, Access: acc, Logger: log}))
 	mux.HandleFunc("GET /healthz", api.Healthz)
 	mux.HandleFunc("GET /readyz", api.Readyz(map[string]api.Check{"postgres": st.Ping, "nats": q.Ready}, cfg.ReadyTimeout))

@@ -20,11 +20,11 @@ type readStore interface {
 // mountReadSide registers the HTML pages and the JSON API of the build
 // history on mux, and returns the access rules they follow, for the other
 // read handlers (the log) to follow too.
-func mountReadSide(mux *http.ServeMux, cfg config, st readStore, log *slog.Logger) (api.Access, error) {
+func mountReadSide(mux *http.ServeMux, cfg config, st readStore, log *slog.Logger) (*access.Checker, error) {
 	if cfg.LinkKey == nil {
 		log.Warn("OFC_LINK_KEY_FILE is not set: signed links to builds are refused; private repositories are read with an API token only")
 	}
-	acc := access.New(access.Config{Links: access.NewSigner(cfg.LinkKey), Tokens: cfg.APITokens})
+	acc := access.New(access.Config{Links: access.NewSigner(cfg.LinkKey), Scoped: cfg.APITokens})
 	pages, err := web.New(web.Config{Builds: st, Repos: st, Logs: st, Access: acc, FunctionsURL: cfg.FunctionsURL, Logger: log})
 	if err != nil {
 		return nil, err

@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"fmt"
 	"io"
 	"log/slog"
 	"net/http"
@@ -55,8 +56,8 @@ func TestReadSideConfig(t *testing.T) {
 		t.Errorf("defaults: key %q, tokens %q, functions at %q, %v", c.LinkKey, c.APITokens, c.FunctionsURL, err)
 	}
 	c, err = readConfig(envconfig.Map(map[string]string{"OFC_GITHUB_WEBHOOK_SECRET": "s", "OFC_LINK_KEY_FILE": keyFile,
-		"OFC_API_TOKENS": " one, ,two ", "OFC_FUNCTIONS_URL": "https://fn.example"}))
-	if err != nil || string(c.LinkKey) != strings.Repeat("k", 40) || strings.Join(c.APITokens, "|") != "one|two" || c.FunctionsURL != "https://fn.example" {
+		"OFC_API_TOKENS": " one, ,ci:write:two ", "OFC_FUNCTIONS_URL": "https://fn.example"}))
+	if err != nil || string(c.LinkKey) != strings.Repeat("k", 40) || fmt.Sprint(c.APITokens) != "[{token-1 read one} {ci write two}]" || c.FunctionsURL != "https://fn.example" {
 		t.Errorf("set: key %q, tokens %q, functions at %q, %v", c.LinkKey, c.APITokens, c.FunctionsURL, err)
 	}
 	_, err = readConfig(envconfig.Map(map[string]string{"OFC_GITHUB_WEBHOOK_SECRET": "s", "OFC_LINK_KEY_FILE": filepath.Join(dir, "none")}))
@@ -67,7 +68,7 @@ func TestReadSideConfig(t *testing.T) {
 
 func TestMountReadSide(t *testing.T) {
 	key := []byte(strings.Repeat("k", 40))
-	cfg := config{LinkKey: key, APITokens: []string{"tok"}, FunctionsURL: "http://gw"}
+	cfg := config{LinkKey: key, APITokens: []access.Token{{Name: "t", Scope: access.Read, Secret: "tok"}}, FunctionsURL: "http://gw"}
 	mux := http.NewServeMux()
 	if _, err := mountReadSide(mux, cfg, oneBuild{}, slog.New(slog.NewTextHandler(io.Discard, nil))); err != nil {
 		t.Fatal(err)

@@ -107,6 +107,18 @@ func (b *BuildKit) Kill() error {
 	return b.sweep()
 }
 
+// Wipe kills the daemon and removes its root, cache and all, as when a
+// builder gets a new machine; Start then starts it empty.
+func (b *BuildKit) Wipe() error {
+	if err := b.Kill(); err != nil {
+		return err
+	}
+	if err := os.RemoveAll(b.root); err != nil {
+		return fmt.Errorf("remove the root of buildkitd: %w", err)
+	}
+	return nil
+}
+
 func (b *BuildKit) ready(ctx context.Context) error {
 	c, err := client.New(ctx, b.addr)
 	if err != nil {

@@ -65,8 +65,14 @@ func NewRepo(root, workDir, owner, name, branch string) (*Repo, error) {
 	return r, nil
 }
 
-// Commit writes files (path -> content; "" content deletes) in the work
-// tree, commits them on branch and pushes; it returns the commit id.
+// Symlink is the content that Commit writes as a symbolic link to target.
+func Symlink(target string) string { return symlinkMark + target }
+
+// symlinkMark starts a content no file of a test holds.
+const symlinkMark = "\x00symlink\x00"
+
+// Commit writes files (path -> content; "" content deletes; Symlink(t) a
+// symbolic link to t) in the work tree, commits them on branch and pushes; it returns the commit id.
 func (r *Repo) Commit(branch, message string, files map[string]string) (string, error) {
 	for path, content := range files {
 		full := filepath.Join(r.work, filepath.FromSlash(path))
@@ -78,6 +84,15 @@ func (r *Repo) Commit(branch, message string, files map[string]string) (string, 
 		}
 		if err := os.MkdirAll(filepath.Dir(full), 0o755); err != nil {
 			return "", err
+		}
+		if target, ok := strings.CutPrefix(content, symlinkMark); ok {
+			if err := os.RemoveAll(full); err != nil {
+				return "", err
+			}
+			if err := os.Symlink(target, full); err != nil {
+				return "", err
+			}
+			continue
 		}
 		if err := os.WriteFile(full, []byte(content), 0o644); err != nil {
 			return "", err

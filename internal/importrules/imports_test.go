@@ -28,6 +28,7 @@ var allowed = map[string][]string{
 	"localfaas":                {},
 	"localfaas/containerd":     {"localfaas"},
 	"logs":                     {"pipeline"},
+	"metrics":                  {"pipeline"},
 	"migrations":               {},
 	"pipeline":                 {},
 	"plan":                     {"pipeline", "stack", "template"},
