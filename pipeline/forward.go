@@ -27,6 +27,18 @@ type lineage struct {
 	ev      Event
 	dir     string
 	buildID int64
+	// related remembers how the build's commit relates to each live
+	// commit asked about: a stack's functions mostly run one commit, and
+	// each question runs git.
+	related map[string]relation
+}
+
+// relation is how the build's commit relates to a live one.
+type relation struct {
+	// liveContains: the live commit has the build's in its history;
+	// forward: the build's commit has the live one in its history.
+	// known is false when the forge no longer has one of them.
+	liveContains, forward, known bool
 }
 
 // mayReplace says why the build must not replace live, or "" when it may:
@@ -48,24 +60,63 @@ func (l *lineage) mayReplace(ctx context.Context, live *Deployed) (string, error
 		// A rollback is a user's explicit, recorded step back.
 		return "", nil
 	}
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	newer, known, err := l.history.Contains(ctx, l.ev, l.dir, live.Commit, l.ev.Commit)
+	rel, err := l.relate(ctx, live.Commit)
 	if err != nil {
-		return "", fmt.Errorf("compare %s with the live %s: %w", ShortSHA(l.ev.Commit), ShortSHA(live.Commit), err)
+		return "", err
 	}
-	if known && newer {
+	if rel.known && rel.liveContains {
 		return ShortSHA(live.Commit) + " is already live and contains " + ShortSHA(l.ev.Commit), nil
 	}
-	forward, known2, err := l.history.Contains(ctx, l.ev, l.dir, l.ev.Commit, live.Commit)
-	if err != nil {
-		return "", fmt.Errorf("compare %s with the live %s: %w", ShortSHA(l.ev.Commit), ShortSHA(live.Commit), err)
-	}
-	if known && known2 && forward {
+	if rel.known && rel.forward {
 		return "", nil
 	}
 	if live.BuildID > l.buildID {
 		return ShortSHA(live.Commit) + " is already live, from a push received later", nil
 	}
 	return "", nil
+}
+
+// relate is how the build's commit relates to live, asked of the
+// History once per live commit.
+func (l *lineage) relate(ctx context.Context, live string) (relation, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if rel, ok := l.related[live]; ok {
+		return rel, nil
+	}
+	contains, known, err := l.history.Contains(ctx, l.ev, l.dir, live, l.ev.Commit)
+	if err != nil {
+		return relation{}, fmt.Errorf("compare %s with the live %s: %w", ShortSHA(l.ev.Commit), ShortSHA(live), err)
+	}
+	rel := relation{liveContains: contains, known: known}
+	if known && !contains {
+		forward, known2, err := l.history.Contains(ctx, l.ev, l.dir, l.ev.Commit, live)
+		if err != nil {
+			return relation{}, fmt.Errorf("compare %s with the live %s: %w", ShortSHA(l.ev.Commit), ShortSHA(live), err)
+		}
+		rel.forward, rel.known = forward, known2
+	}
+	if l.related == nil {
+		l.related = map[string]relation{}
+	}
+	l.related[live] = rel
+	return rel, nil
+}
+
+// prefetch asks, ahead of the deploys, how the build's commit relates to
+// each commit the branch runs (as recorded for build id). What it cannot
+// learn is asked again at the deploy, which then says why.
+func (l *lineage) prefetch(ctx context.Context, deployments Deployments, id int64) {
+	live, err := deployments.LiveOnBranch(ctx, id, l.ev.Branch)
+	if err != nil {
+		return
+	}
+	seen := map[string]bool{}
+	for _, d := range live {
+		if d.Commit == "" || d.Commit == l.ev.Commit || seen[d.Commit] || ctx.Err() != nil {
+			continue
+		}
+		seen[d.Commit] = true
+		_, _ = l.relate(ctx, d.Commit)
+	}
 }

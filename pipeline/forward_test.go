@@ -3,6 +3,7 @@ package pipeline
 import (
 	"context"
 	"strings"
+	"sync"
 	"testing"
 )
 
@@ -75,5 +76,41 @@ func TestMayReplaceRefusesANameAnotherRepositoryDeploys(t *testing.T) {
 		Repo: Repo{Provider: GitLab, Owner: "acme", Name: "web"}})
 	if err == nil {
 		t.Error("a GitLab repository's function was replaced by a GitHub one's")
+	}
+}
+
+// countingHistory is linearHistory, counting the questions.
+type countingHistory struct {
+	linearHistory
+	mu    sync.Mutex
+	asked int
+}
+
+func (h *countingHistory) Contains(ctx context.Context, ev Event, dir, descendant, ancestor string) (bool, bool, error) {
+	h.mu.Lock()
+	h.asked++
+	h.mu.Unlock()
+	return h.linearHistory.Contains(ctx, ev, dir, descendant, ancestor)
+}
+
+// The branch's live commits are compared while the images build, once
+// each; the deploys then ask nothing more.
+func TestPrefetchAnswersTheDeploysAhead(t *testing.T) {
+	h := &countingHistory{}
+	l := &lineage{history: h, ev: Event{Commit: "c5", Branch: "main"}, buildID: 5}
+	live := []Deployed{{DeployName: "a", Branch: "main", Commit: "c3", BuildID: 3}, {DeployName: "b", Branch: "main", Commit: "c3", BuildID: 3},
+		{DeployName: "c", Branch: "main", Commit: "c4", BuildID: 4}}
+	l.prefetch(context.Background(), &memDeployments{live: map[string]Deployed{"a": live[0], "b": live[1], "c": live[2]}}, 5)
+	before := h.asked
+	if before != 4 { // two live commits, both ways each
+		t.Fatalf("prefetch asked %d questions, want 4", before)
+	}
+	for _, d := range live {
+		if why, err := l.mayReplace(context.Background(), &d); err != nil || why != "" {
+			t.Errorf("mayReplace(%s) = %q, %v", d.DeployName, why, err)
+		}
+	}
+	if h.asked != before {
+		t.Errorf("the deploys asked %d more questions, want none", h.asked-before)
 	}
 }

@@ -85,6 +85,14 @@ func (r *Runner) run(ctx context.Context, log *slog.Logger, req BuildRequest) er
 	}
 
 	lin := &lineage{history: r.cfg.History, ev: ev, dir: src, buildID: id}
+	if r.notDeployed(ev) == "" {
+		// While the images build, learn how this commit relates to what
+		// the branch runs: the deploys then decide without waiting on
+		// the forge. The clone must outlive the question.
+		done := make(chan struct{})
+		go func() { defer close(done); lin.prefetch(ctx, r.cfg.Deployments, id) }()
+		defer func() { <-done }()
+	}
 	results := r.runFunctions(ctx, log, ev, lin, specs, fbs)
 	if err := r.retireRemoved(ctx, log, ev, id, plan.Functions); err != nil {
 		return err
@@ -96,18 +104,17 @@ func (r *Runner) run(ctx context.Context, log *slog.Logger, req BuildRequest) er
 	return nil
 }
 
-// runFunctions builds and deploys every function, at most Parallelism at
-// once, and returns each one's final record in the order of specs.
+// runFunctions builds and deploys every function at once, and returns
+// each one's final record in the order of specs. Only their image builds
+// wait for one another, for the runner's build slots: a function whose
+// image is reused, or that is left running, need not wait behind a build.
 func (r *Runner) runFunctions(ctx context.Context, log *slog.Logger, ev Event, lin *lineage, specs []FunctionSpec, fbs []FunctionBuild) []functionResult {
 	results := make([]functionResult, len(specs))
-	sem := make(chan struct{}, r.cfg.Parallelism)
 	var wg sync.WaitGroup
 	for i := range specs {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			sem <- struct{}{}
-			defer func() { <-sem }()
 			flog := log.With("function", specs[i].Name)
 			if specs[i].Problem != "" {
 				results[i] = r.unplanned(ctx, flog, ev, specs[i], fbs[i])
