@@ -97,15 +97,22 @@ func (s *system) push(p fixture.Push, deliveryID string) reply {
 // it succeeded.
 func (s *system) pushed(p fixture.Push) pipeline.Build {
 	s.t.Helper()
-	r := s.push(p, "delivery-"+randomID())
-	if r.Code != 202 {
-		s.t.Fatalf("push of %s answered %d %+v", p.Branch, r.Code, r)
-	}
-	b := s.waitFinal(r.BuildID, 10*time.Minute)
+	b := s.finished(p)
 	if b.State != pipeline.Success {
 		s.t.Fatalf("build of %s: %s at %q: %s", p.Branch, b.State, b.FailedStep, b.Error)
 	}
 	return b
+}
+
+// finished delivers a push and returns its build once final, however it
+// ended.
+func (s *system) finished(p fixture.Push) pipeline.Build {
+	s.t.Helper()
+	r := s.push(p, "delivery-"+randomID())
+	if r.Code != 202 {
+		s.t.Fatalf("push of %s answered %d %+v", p.Branch, r.Code, r)
+	}
+	return s.waitFinal(r.BuildID, buildWithin)
 }
 
 // pushFirst makes repository owner/name, on a git server of its own, with
@@ -160,6 +167,12 @@ func (s *system) getJSON(path string, v any) {
 // waitFinal polls the API until the build is final.
 func (s *system) waitFinal(id int64, within time.Duration) pipeline.Build {
 	s.t.Helper()
+	return s.waitFinalEvery(id, within, time.Second)
+}
+
+// waitFinalEvery is waitFinal asking every interval.
+func (s *system) waitFinalEvery(id int64, within, interval time.Duration) pipeline.Build {
+	s.t.Helper()
 	deadline := time.Now().Add(within)
 	var b pipeline.Build
 	for time.Now().Before(deadline) {
@@ -167,7 +180,7 @@ func (s *system) waitFinal(id int64, within time.Duration) pipeline.Build {
 		if b.State.Final() {
 			return b
 		}
-		time.Sleep(time.Second)
+		time.Sleep(interval)
 	}
 	s.t.Fatalf("build %d still %s after %s", id, b.State, within)
 	return b

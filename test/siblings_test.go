@@ -186,14 +186,3 @@ func TestNamespaceReachesTheGateway(t *testing.T) {
 		t.Errorf("there = %s %q, want a failure naming the namespaces", fb.State, fb.Error)
 	}
 }
-
-// finished delivers a push and returns its build once final, however it
-// ended.
-func (s *system) finished(p fixture.Push) pipeline.Build {
-	s.t.Helper()
-	r := s.push(p, "delivery-"+randomID())
-	if r.Code != 202 {
-		s.t.Fatalf("push of %s answered %d %+v", p.Branch, r.Code, r)
-	}
-	return s.waitFinal(r.BuildID, buildWithin)
-}
