@@ -57,12 +57,10 @@ type RunnerConfig struct {
 	// WorkDir is where builds check out and prepare their contexts; each
 	// build gets its own directory, removed when it ends.
 	WorkDir string
-	// Parallelism bounds the functions of one build built at once.
-	Parallelism int
 	// BuildSlots bounds the image builds of all the builds the runner
-	// works on at once (Parallelism when 0); a freed slot goes to the
-	// build holding the fewest, so a large stack does not starve a small
-	// push beside it.
+	// works on at once, and so of each one (2 when 0); a freed slot goes
+	// to the build holding the fewest, so a large stack does not starve a
+	// small push beside it.
 	BuildSlots int
 	// ClaimTimeout is how long a running build may go unheard before
 	// another runner takes it over; the runner tells the queue and the
@@ -118,11 +116,8 @@ func NewRunner(cfg RunnerConfig) (*Runner, error) {
 	if cfg.WorkDir == "" {
 		cfg.WorkDir = os.TempDir()
 	}
-	if cfg.Parallelism < 1 {
-		cfg.Parallelism = 2
-	}
 	if cfg.BuildSlots < 1 {
-		cfg.BuildSlots = cfg.Parallelism
+		cfg.BuildSlots = 2
 	}
 	if cfg.ClaimTimeout <= 0 {
 		cfg.ClaimTimeout = time.Minute

@@ -135,7 +135,6 @@ func run(ctx context.Context, look func(string) (string, bool)) error {
 			return strings.TrimRight(cfg.GatewayURL, "/") + "/function/" + name
 		},
 		WorkDir:       cfg.WorkDir,
-		Parallelism:   cfg.Parallelism,
 		BuildSlots:    cfg.Parallelism,
 		ReadyTimeout:  cfg.ReadyTimeout,
 		BuildTimeout:  cfg.BuildTimeout,
